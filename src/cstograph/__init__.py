@@ -1,0 +1,50 @@
+"""cstograph: a temporal knowledge graph of the Collective Security Treaty Organization.
+
+>>> import cstograph
+>>> graph = cstograph.load()
+>>> cstograph.validate().conforms
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CstographError",
+    "DataFileError",
+    "InputError",
+    "NetworkRefusedError",
+    "QueryError",
+    "__version__",
+    "load",
+    "run_query",
+    "summarize",
+    "validate",
+]
+
+from .errors import CstographError, DataFileError, InputError, NetworkRefusedError, QueryError
+
+if TYPE_CHECKING:
+    from .sparql import run_query
+    from .store import load
+    from .summary import summarize
+    from .validation import validate
+
+_LAZY = {
+    "load": "store",
+    "run_query": "sparql",
+    "summarize": "summary",
+    "validate": "validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the library's parts on first use, so ``cstograph --help`` stays fast."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,161 @@
+"""Opening the graph: the shipped ontology and data, plus the user's own RDF files.
+
+Loading never touches the network: rdflib does not follow ``owl:imports``, and JSON-LD
+files whose ``@context`` points at a URL are refused unless ``allow_network`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from . import paths
+from .errors import DataFileError, NetworkRefusedError
+from .terms import PREFIXES
+
+__all__ = ["RDF_FORMATS", "load", "parse_file"]
+
+#: File extensions we read, with the rdflib parser for each.
+RDF_FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+
+_LINE = re.compile(r"at line (\d+)")
+_WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.DOTALL)
+
+
+def new_graph() -> Graph:
+    """An empty in-memory graph with the project's prefixes bound."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def _remote_contexts(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                items = value if isinstance(value, list) else [value]
+                yield from (item for item in items if isinstance(item, str))
+            yield from _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_contexts(item)
+
+
+def _check_offline(path: Path, fmt: str, text: str) -> None:
+    if fmt == "json-ld":
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataFileError(str(path), f"not JSON: {exc.msg}", exc.lineno) from None
+        for context in _remote_contexts(document):
+            raise NetworkRefusedError(
+                f"{path}: JSON-LD @context {context!r} would be fetched from the network; "
+                "inline the context or pass --allow-network"
+            )
+    elif fmt == "xml" and "<!DOCTYPE" in text:
+        raise NetworkRefusedError(
+            f"{path}: RDF/XML with a DOCTYPE may load external entities; remove it "
+            "or pass --allow-network"
+        )
+
+
+def parse_file(graph: Graph, path: Path | str, *, allow_network: bool = False) -> None:
+    """Parse one RDF file into ``graph``.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, has an unknown extension, or does not parse: the message
+        names the file, the line where the parser stopped, and the parser's reason.
+    NetworkRefusedError
+        Parsing would fetch something from the network and ``allow_network`` is false.
+    """
+    path = Path(path)
+    fmt = RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(RDF_FORMATS))
+        raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(str(path), f"cannot read: {exc}") from None
+    if not allow_network:
+        _check_offline(path, fmt, text)
+    try:
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as exc:
+        message = str(exc)
+        line = _LINE.search(message)
+        why = _WHY.search(message)
+        raise DataFileError(
+            str(path),
+            why.group(1) if why else message.splitlines()[-1],
+            int(line.group(1)) if line else None,
+        ) from None
+    except Exception as exc:  # rdflib's other parsers raise assorted types
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DataFileError(str(path), reason) from None
+
+
+def load(
+    extra_files: Iterable[Path | str] = (),
+    *,
+    include_graph: bool = True,
+    include_ontology: bool = True,
+    allow_network: bool = False,
+) -> Graph:
+    """Load the ontology and the shipped graph, plus the user's own RDF files.
+
+    Parameters
+    ----------
+    extra_files
+        More RDF files (Turtle, N-Triples, JSON-LD, RDF/XML, by extension).
+    include_graph
+        Load the shipped ``graph/*.ttl``.
+    include_ontology
+        Load ``ontology/cstograph.ttl`` (needed for class hierarchies and labels of terms).
+    allow_network
+        Allow a JSON-LD remote ``@context`` or an RDF/XML DOCTYPE.
+
+    Returns
+    -------
+    rdflib.Graph
+        One in-memory graph with every file's triples.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> from cstograph.terms import CS, CST, RDF
+    >>> graph = load()
+    >>> (CS.csto, RDF.type, CST.Alliance) in graph
+    True
+    """
+    files: list[Path] = []
+    if include_ontology:
+        files.append(paths.ontology_file())
+    if include_graph:
+        files.extend(paths.graph_files())
+    files.extend(Path(f) for f in extra_files)
+    graph = new_graph()
+    for path in files:
+        parse_file(graph, path, allow_network=allow_network)
+    return graph

@@ -1,0 +1,62 @@
+"""Loading: the shipped files, user files, parse errors with file and line, offline only."""
+
+from __future__ import annotations
+
+import pytest
+
+from cstograph import DataFileError, NetworkRefusedError, load, paths
+from cstograph.terms import CS, CST, RDF
+
+from .conftest import DATA
+
+
+def test_load_has_ontology_and_graph(graph):
+    assert (CST.State, None, None) in graph
+    assert (CS.csto, RDF.type, CST.Alliance) in graph
+
+
+def test_graph_files_are_found():
+    names = {p.name for p in paths.graph_files()}
+    assert {"sources.ttl", "entities.ttl"} <= names
+    assert paths.shapes_file().is_file()
+    assert paths.violation_queries()
+
+
+def test_ontology_only():
+    graph = load(include_graph=False)
+    assert (CS.csto, None, None) not in graph
+    assert (CST.State, None, None) in graph
+
+
+def test_user_file_adds_triples(graph):
+    combined = load([DATA / "user-membership.ttl"])
+    assert len(combined) > len(graph)
+    assert (CS["membership-testland-csto"], RDF.type, CST.AllianceMembership) in combined
+
+
+def test_malformed_turtle_reports_line():
+    with pytest.raises(DataFileError) as info:
+        load([DATA / "malformed.ttl"])
+    assert info.value.line == 5
+    assert info.value.path.endswith("malformed.ttl")
+    assert "newline found in string literal" in info.value.reason
+
+
+def test_remote_context_refused():
+    with pytest.raises(NetworkRefusedError):
+        load([DATA / "remote-context.jsonld"], include_graph=False)
+
+
+def test_bad_json_is_a_data_file_error(tmp_path):
+    path = tmp_path / "bad.jsonld"
+    path.write_text('{"@id": ')
+    with pytest.raises(DataFileError) as info:
+        load([path], include_graph=False)
+    assert "not JSON" in str(info.value)
+
+
+def test_rdfxml_doctype_refused(tmp_path):
+    path = tmp_path / "x.rdf"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE rdf:RDF SYSTEM "http://example.org/x.dtd"><x/>')
+    with pytest.raises(NetworkRefusedError):
+        load([path], include_graph=False)

@@ -104,7 +104,7 @@ def test_validate_user_file_conforms():
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("name", ["end-before-start.ttl", "no-source.ttl"])
+@pytest.mark.parametrize("name", ["end-before-start.ttl", "no-source.ttl", "gyear-dates.ttl"])
 def test_validate_reports_violations_with_exit_1(name):
     result = run("validate", str(DATA / name))
     assert result.exit_code == 1, result.output
@@ -171,7 +171,12 @@ def test_query_json_is_sparql_results():
 
 @pytest.mark.parametrize("fmt,sep", [("csv", ","), ("tsv", "\t")])
 def test_query_csv_tsv(fmt, sep):
-    result = run("query", "--format", fmt, "SELECT ?s ?l WHERE { cs:russia rdfs:label ?l BIND(cs:russia AS ?s) }")
+    result = run(
+        "query",
+        "--format",
+        fmt,
+        "SELECT ?s ?l WHERE { cs:russia rdfs:label ?l BIND(cs:russia AS ?s) }",
+    )
     assert result.exit_code == 0
     header, row = result.output.splitlines()[:2]
     assert header.replace("?", "") == f"s{sep}l"

@@ -13,7 +13,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
 from cstograph import paths
-from cstograph.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, RELATION_KINDS, SCHEMA, TIME
+from cstograph.terms import (
+    CS,
+    CST,
+    EVENT_CLASSES,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    RELATION_KINDS,
+    SCHEMA,
+    TIME,
+)
 
 SEED_SOURCE = CS["source-seed-000"]
 SEED_PARAGRAPHS = 14
@@ -116,7 +127,9 @@ def members_of(graph: Graph, org: URIRef) -> set[URIRef]:
 
 
 def test_csto_members_of_paragraph_4(graph):
-    assert {CS[s] for s in ("russia", "armenia", "belarus", "kazakhstan", "kyrgyzstan", "tajikistan")} <= members_of(graph, CS.csto)
+    assert {
+        CS[s] for s in ("russia", "armenia", "belarus", "kazakhstan", "kyrgyzstan", "tajikistan")
+    } <= members_of(graph, CS.csto)
     assert CS.turkmenistan not in members_of(graph, CS.csto)
 
 
@@ -174,7 +187,11 @@ def test_channel_2005_seizures(graph):
     found = set()
     for node in graph.subjects(RDF.type, CST.Operation):
         found |= figures(graph, node)
-    assert {(Decimal(80), CST.MoreThan), (Decimal(9), CST.Approximately), (Decimal(200), CST.MoreThan)} <= found
+    assert {
+        (Decimal(80), CST.MoreThan),
+        (Decimal(9), CST.Approximately),
+        (Decimal(200), CST.MoreThan),
+    } <= found
 
 
 def test_2013_procurement_statement(graph):
@@ -201,3 +218,11 @@ def test_bordyuzha_interview_of_14_january_2006(graph):
         for s in graph.subjects(CST.speaker, CS["nikolai-bordyuzha"])
     }
     assert date(2006, 1, 14) in dates
+
+
+@pytest.mark.parametrize("query", paths.violation_queries(), ids=lambda p: p.name)
+def test_violation_query_finds_nothing_in_the_shipped_graph(graph, query):
+    from cstograph.sparql import run_query
+
+    rows = list(run_query(graph, query.read_text(encoding="utf-8")))
+    assert rows == []

@@ -25,7 +25,7 @@ class _Failure(click.ClickException):
 
     def __init__(self, error: CstographError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 class _Group(click.Group):
@@ -136,9 +136,7 @@ def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str)
         if report.conforms:
             click.echo(f"Validated {checked}: conforms.")
         else:
-            count = len(report.shape_violations) + sum(
-                len(q.rows) for q in report.query_violations
-            )
+            count = len(report.shape_violations) + sum(len(q.rows) for q in report.query_violations)
             click.echo(f"Validated {checked}: {count} violations.")
             if report.shape_violations:
                 click.echo("")

@@ -6,10 +6,11 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from rdflib import Graph, Literal as RDFLiteral
-from rdflib.query import Result
+from rdflib import Graph
+from rdflib import Literal as RDFLiteral
+from rdflib.query import Result, ResultRow
 
 from .terms import short_name
 
@@ -83,21 +84,22 @@ def render_sparql(result: Result, fmt: str) -> str:
         graph = result.graph if result.graph is not None else Graph()
         return graph.serialize(format="json-ld" if fmt == "json" else "turtle").rstrip("\n")
     if fmt in ("json", "csv"):
-        return result.serialize(format=fmt).decode("utf-8").rstrip("\r\n")
+        return (result.serialize(format=fmt) or b"").decode("utf-8").rstrip("\r\n")
     if fmt == "tsv":  # SPARQL 1.1 TSV: ?-prefixed header, terms in N-Triples form
         variables = list(result.vars or [])
         lines = ["\t".join(f"?{v}" for v in variables)]
-        lines.extend(
-            "\t".join("" if row[v] is None else row[v].n3() for v in variables)  # type: ignore[index]
-            for row in result
-        )
+        for row in result:
+            terms = [cast(ResultRow, row)[v] for v in variables]
+            lines.append("\t".join("" if t is None else t.n3() for t in terms))
         return "\n".join(lines)
-    variables = [str(v) for v in (result.vars or [])]
+    names = [str(v) for v in (result.vars or [])]
     rows = [
         [
-            None if term is None else (str(term) if isinstance(term, RDFLiteral) else short_name(term))
+            None
+            if term is None
+            else (str(term) if isinstance(term, RDFLiteral) else short_name(term))
             for term in row  # type: ignore[union-attr]
         ]
         for row in result
     ]
-    return table(variables, rows)
+    return table(names, rows)

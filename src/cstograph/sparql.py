@@ -104,7 +104,7 @@ def run_query(
     True
     """
     query = prepare(text, allow_network=allow_network)
-    init = {Variable(k): v for k, v in (bindings or {}).items()}
+    init: dict[str, Identifier] = {str(Variable(k)): v for k, v in (bindings or {}).items()}
     previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = allow_network
     try:

@@ -10,7 +10,18 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.term import Literal
 
-from .terms import CS, CST, DCTERMS, EVENT_CLASSES, PROV, RDF, RDFS, RELATION_KINDS, SCHEMA, short_name
+from .terms import (
+    CS,
+    CST,
+    DCTERMS,
+    EVENT_CLASSES,
+    PROV,
+    RDF,
+    RDFS,
+    RELATION_KINDS,
+    SCHEMA,
+    short_name,
+)
 
 __all__ = ["SourceCount", "Summary", "summarize"]
 
@@ -78,11 +89,13 @@ def summarize(graph: Graph) -> Summary:
         event_nodes |= nodes
     dated = relation_nodes | event_nodes
     entities: Counter[str] = Counter()
-    for node, cls in graph.subject_objects(RDF.type):
+    for node, type_ in graph.subject_objects(RDF.type):
+        if not isinstance(type_, URIRef):
+            continue
         if isinstance(node, URIRef) and str(node).startswith(str(CS)) and node not in dated:
-            if cls == CST.SourceDocument:
+            if type_ == CST.SourceDocument:
                 continue
-            entities[_label(graph, cls) if isinstance(cls, URIRef) else str(cls)] += 1
+            entities[_label(graph, type_)] += 1
     all_dates = [d for node in dated for d in _dates(graph, node)]
     cited: Counter[URIRef] = Counter()
     for node in dated:

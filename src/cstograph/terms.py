@@ -30,8 +30,8 @@ __all__ = [
     "CST",
     "DCTERMS",
     "EVENT_CLASSES",
-    "ONTOLOGY_IRI",
     "FOAF",
+    "ONTOLOGY_IRI",
     "ORG",
     "OWL",
     "PREFIXES",
@@ -170,22 +170,25 @@ EVENT_CLASSES: tuple[URIRef, ...] = (
 )
 
 #: Prefixes declared for every SPARQL query and every Turtle file we write.
-PREFIXES: dict[str, Namespace] = {
-    "cst": Namespace(str(CST._NS)),
-    "cs": CS,
-    "cshp": CSHP,
-    "org": ORG,
-    "schema": SCHEMA,
-    "prov": PROV,
-    "time": TIME,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "foaf": FOAF,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "wd": WD,
+PREFIXES: dict[str, str] = {
+    prefix: str(namespace)
+    for prefix, namespace in (
+        ("cst", CST),
+        ("cs", CS),
+        ("cshp", CSHP),
+        ("org", ORG),
+        ("schema", SCHEMA),
+        ("prov", PROV),
+        ("time", TIME),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("foaf", FOAF),
+        ("owl", OWL),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("xsd", XSD),
+        ("wd", WD),
+    )
 }
 
 
@@ -203,11 +206,10 @@ def short_name(node: object) -> str:
     if isinstance(node, URIRef):
         best = ""
         for prefix, namespace in PREFIXES.items():
-            base = str(namespace)
-            if text.startswith(base) and len(base) > len(PREFIXES.get(best, "")):
+            if text.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
                 best = prefix
         if best:
-            local = text[len(str(PREFIXES[best])) :]
+            local = text[len(PREFIXES[best]) :]
             if local and all(c.isalnum() or c in "-_." for c in local):
                 return f"{best}:{local}"
     return text

@@ -1,0 +1,198 @@
+"""Time semantics, owned here and nowhere else.
+
+- A relation holds on day ``d`` iff ``start <= d < end`` (half-open; no end = ongoing).
+- A bound stored with month or year precision is the first day of that month or year; the
+  true date is some day within it. A bound qualified ``cst:NotLaterThan`` may be any earlier
+  day too, one qualified ``cst:NotEarlierThan`` any later day.
+- A question is a :class:`Window` of days ``[first, stop)``: ``--on D`` is the one day D
+  (a coarse D means its first day), ``--year Y`` is every day of Y, ``--from A --to B`` runs
+  from the first day of A through the last day of B (a coarse B includes all of it).
+- A relation is *possibly* in effect in a window when some reading of its bounds puts a day
+  of the relation in the window; it is *certainly* in effect when every reading does: when
+  it cannot have ended before the window nor begun after it. Queries return the possible
+  ones, each with ``certain`` saying which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rdflib import URIRef
+
+from .errors import InputError
+from .terms import CST, TIME
+
+__all__ = [
+    "DateSpecError",
+    "Precision",
+    "Window",
+    "bound_range",
+    "parse_date_spec",
+    "window",
+]
+
+DAY = timedelta(days=1)
+#: A date later than any real one, standing for "no end" and "unbounded above".
+FOREVER = date.max
+#: A date earlier than any real one, for "unbounded below".
+BEGINNING = date.min
+
+
+class DateSpecError(InputError):
+    """A date or time window given by the user cannot be understood."""
+
+
+class Precision:
+    """The precision names used in records and on the command line."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+    BY_UNIT: ClassVar[dict[URIRef, str]] = {
+        TIME.unitDay: DAY,
+        TIME.unitMonth: MONTH,
+        TIME.unitYear: YEAR,
+    }
+    UNIT: ClassVar[dict[str, URIRef]] = {v: k for k, v in BY_UNIT.items()}
+
+
+_SPEC = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _next(first: date, precision: str) -> date:
+    """The first day after the month or year (or day) that starts at ``first``."""
+    if precision == Precision.YEAR:
+        return date(first.year + 1, 1, 1)
+    if precision == Precision.MONTH:
+        return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return first + DAY
+
+
+def parse_date_spec(text: str) -> tuple[date, str]:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into its first day and its precision.
+
+    Examples
+    --------
+    >>> parse_date_spec("2007")
+    (datetime.date(2007, 1, 1), 'year')
+    >>> parse_date_spec("2012-12-19")
+    (datetime.date(2012, 12, 19), 'day')
+    """
+    match = _SPEC.fullmatch(text.strip())
+    if not match:
+        raise DateSpecError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    try:
+        first = date(year, month or 1, day or 1)
+    except ValueError as exc:
+        raise DateSpecError(f"{text!r} is not a date: {exc}") from None
+    precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+    return first, precision
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days ``[first, stop)`` a question is about."""
+
+    first: date
+    stop: date
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def window(
+    *,
+    year: int | str | None = None,
+    on: date | str | None = None,
+    between: tuple[date | str, date | str] | None = None,
+) -> Window | None:
+    """Build the window of a question; at most one of ``year``, ``on``, ``between``.
+
+    Returns ``None`` when none is given (no time filter).
+
+    Examples
+    --------
+    >>> window(year=2007)
+    Window(first=datetime.date(2007, 1, 1), stop=datetime.date(2008, 1, 1), text='during 2007')
+    >>> window(on="2012-12")
+    Window(first=datetime.date(2012, 12, 1), stop=datetime.date(2012, 12, 2), text='on 2012-12-01')
+    >>> window(between=("2005", "2013")).stop
+    datetime.date(2014, 1, 1)
+    """
+    given = [
+        name for name, v in (("year", year), ("on", on), ("between", between)) if v is not None
+    ]
+    if len(given) > 1:
+        raise DateSpecError(f"give one of year, on, from/to, not {' and '.join(given)}")
+    if year is not None:
+        text = str(year)
+        if not re.fullmatch(r"\d{4}", text.strip()):
+            raise DateSpecError(f"{text!r} is not a year: use YYYY")
+        first, _ = parse_date_spec(text)
+        return Window(first, _next(first, Precision.YEAR), f"during {first.year}")
+    if on is not None:
+        first = on if isinstance(on, date) else parse_date_spec(on)[0]
+        return Window(first, first + DAY, f"on {first.isoformat()}")
+    if between is not None:
+        low, high = between
+        first = low if isinstance(low, date) else parse_date_spec(low)[0]
+        if isinstance(high, date):
+            stop = high + DAY
+        else:
+            last_first, precision = parse_date_spec(high)
+            stop = _next(last_first, precision)
+        if stop <= first:
+            raise DateSpecError(f"the range starts ({low}) after it ends ({high})")
+        return Window(first, stop, f"from {first.isoformat()} to {(stop - DAY).isoformat()}")
+    return None
+
+
+def bound_range(
+    value: date | None, precision: str | None, qualifier: URIRef | None, *, is_end: bool
+) -> tuple[date, date]:
+    """The earliest and latest day a stored bound can stand for.
+
+    A missing end stands for "still in effect": both readings are :data:`FOREVER`.
+
+    Examples
+    --------
+    >>> bound_range(date(2003, 1, 1), "year", None, is_end=False)
+    (datetime.date(2003, 1, 1), datetime.date(2003, 12, 31))
+    >>> bound_range(date(2006, 1, 14), "day", CST.NotLaterThan, is_end=False)
+    (datetime.date(1, 1, 1), datetime.date(2006, 1, 14))
+    """
+    if value is None:
+        return (FOREVER, FOREVER) if is_end else (BEGINNING, BEGINNING)
+    low, high = value, _next(value, precision or Precision.DAY) - DAY
+    if qualifier == CST.NotLaterThan:
+        low = BEGINNING
+    elif qualifier == CST.NotEarlierThan:
+        high = FOREVER
+    return low, high
+
+
+def in_effect(
+    start: tuple[date, date], end: tuple[date, date], question: Window | None
+) -> tuple[bool, bool]:
+    """Whether a relation is possibly, and certainly, in effect at some day of ``question``.
+
+    ``start`` and ``end`` are :func:`bound_range` results: the true start lies in
+    ``start``, the true (exclusive) end in ``end``. With no question, every relation is in
+    effect and certain.
+    """
+    if question is None:
+        return True, True
+    earliest_start, latest_start = start
+    earliest_end, latest_end = end
+    possible = earliest_start < question.stop and latest_end > question.first
+    # A reading avoids the window only by lying wholly before it (ending by its first day)
+    # or wholly after it (starting on or after its stop); certain when neither can happen.
+    certain = possible and earliest_end > question.first and latest_start < question.stop
+    return possible, certain

@@ -64,6 +64,36 @@ def _format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
+def _time_options(func: F) -> F:
+    """``--year``, ``--on``, ``--from``, ``--to``: the time a question is about."""
+    options = [
+        click.option(
+            "--to", "to_", metavar="DATE", help="...until DATE (a coarse DATE: all of it)."
+        ),
+        click.option("--from", "from_", metavar="DATE", help="In effect at any time from DATE..."),
+        click.option(
+            "--on", metavar="DATE", help="In effect on DATE (YYYY, YYYY-MM or YYYY-MM-DD)."
+        ),
+        click.option("--year", metavar="YYYY", help="In effect at any time during the year."),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+def _when(year: str | None, on: str | None, from_: str | None, to_: str | None) -> dict[str, Any]:
+    """The History keyword arguments for the time options."""
+    between = (from_, to_) if (from_ or to_) else None
+    return {"year": year, "on": on, "between": between}
+
+
+def _history(data: tuple[Path, ...], allow_network: bool) -> Any:
+    from .history import History
+    from .store import load
+
+    return History(load(data, allow_network=allow_network))
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cstograph")
 def cli() -> None:
@@ -163,22 +193,60 @@ def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read the query from this file.",
 )
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (an entity name, a year, a date or text, as the named query "
+    "declares; in your own queries an entity name). Repeatable.",
+)
+@_time_options
 @_data_options
 @_format_option("table", "csv", "tsv", "json")
 def query(
     text: str | None,
     query_file: Path | None,
+    list_: bool,
+    params: tuple[str, ...],
+    year: str | None,
+    on: str | None,
+    from_: str | None,
+    to_: str | None,
     data: tuple[Path, ...],
     allow_network: bool,
     fmt: str,
 ) -> None:
-    """Run a read-only SPARQL query, given as TEXT or with --file.
+    """Run a read-only SPARQL query: TEXT, a named query (see --list), or --file.
 
     The prefixes cst: cs: org: schema: prov: time: skos: dcterms: foaf: owl: rdf: rdfs:
-    xsd: wd: cshp: are declared for you. --format json gives SPARQL 1.1 JSON results.
+    xsd: wd: cshp: are declared for you. --year, --on, --from/--to bind ?from (the first
+    day of the window) and ?to (the day after its last), both xsd:date; an interval
+    [start, end) is in the window when start < ?to and (no end or end > ?from).
+    --format json gives SPARQL 1.1 JSON results.
     """
+    from .named_queries import named_queries
+
+    if list_:
+        from .output import render_records
+
+        rows = [
+            {
+                "name": q.name,
+                "parameters": " ".join(
+                    f"{p.name}={p.type}" if p.required else f"[{p.name}={p.type}]" for p in q.params
+                )
+                + (" [--year|--on|--from/--to]" if q.uses_window else ""),
+                "description": q.description,
+            }
+            for q in named_queries().values()
+        ]
+        click.echo(render_records(rows, "json" if fmt == "json" else "table"))
+        return
     if (text is None) == (query_file is None):
-        raise click.UsageError("give the query as TEXT or with --file, not both or neither")
+        raise click.UsageError("give the query as TEXT, a NAME or with --file (one of them)")
+    named = named_queries().get(text) if text is not None else None
     if query_file is not None:
         try:
             text = query_file.read_text(encoding="utf-8")
@@ -186,12 +254,134 @@ def query(
             raise click.BadParameter(f"cannot read {query_file}: {exc.strerror}") from None
     assert text is not None
     from .output import render_sparql
+    from .query_params import bind_parameters
     from .sparql import prepare, run_query
     from .store import load
 
-    prepare(text, allow_network=allow_network)  # report a bad query before loading anything
-    result = run_query(load(data, allow_network=allow_network), text, allow_network=allow_network)
+    source = named.text if named else text
+    prepare(source, allow_network=allow_network)  # report a bad query before loading
+    graph = load(data, allow_network=allow_network)
+    bindings = bind_parameters(graph, named, params, **_when(year, on, from_, to_))
+    result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
     click.echo(render_sparql(result, fmt))
+
+
+@cli.command()
+@click.argument("org")
+@_time_options
+@click.option(
+    "--role",
+    help="Only this role (full member, observer, signatory, suspended, participation frozen, "
+    "...), or 'all'. Default: the roles that count as membership.",
+)
+@_data_options
+@_format_option("table", "json", "csv")
+def members(
+    org: str,
+    year: str | None,
+    on: str | None,
+    from_: str | None,
+    to_: str | None,
+    role: str | None,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """Members of ORG (or contributors to a joint force) in a time window.
+
+    ORG is a name, an alternative name, a slug, a Wikidata QID or an IRI. Without --role,
+    the roles that count as membership: full member, party/signatory, participation frozen.
+    Each row says whether it surely held in the window (certain) or only may have, because a
+    bound is known only to the month or year or only as "by"/"or later".
+    """
+    from .output import render_relations
+
+    history = _history(data, allow_network)
+    found = history.members(org, role=role, **_when(year, on, from_, to_))
+    click.echo(render_relations(found, fmt))
+
+
+@cli.command()
+@click.option(
+    "--kind",
+    type=click.Choice(
+        ["member-of", "not-member-of", "contributes-to-force", "hosts-base", "holds-office"]
+    ),
+    help="Only relations of this kind.",
+)
+@click.option("--subject", help="Only relations whose subject is this entity.")
+@click.option("--object", "object_", help="Only relations whose object is this entity.")
+@_time_options
+@_data_options
+@_format_option("table", "json", "csv")
+def relations(
+    kind: str | None,
+    subject: str | None,
+    object_: str | None,
+    year: str | None,
+    on: str | None,
+    from_: str | None,
+    to_: str | None,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """Time-bounded relations by kind, subject, object and time.
+
+    Subjects and objects by kind: member-of, the member and the organization;
+    contributes-to-force, the state and the force; hosts-base, the host state and the base;
+    holds-office, the person and the post.
+    """
+    from .output import render_relations
+
+    history = _history(data, allow_network)
+    found = history.relations(kind, subject, object_, **_when(year, on, from_, to_))
+    click.echo(render_relations(found, fmt))
+
+
+@cli.command()
+@click.argument("entity")
+@_data_options
+@_format_option("table", "json", "csv")
+def timeline(entity: str, data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+    """Every relation and event of ENTITY in date order, with sources."""
+    from .output import render_timeline
+
+    history = _history(data, allow_network)
+    click.echo(render_timeline(history.timeline(entity), fmt))
+
+
+@cli.command()
+@click.argument("t1")
+@click.argument("t2")
+@click.option("--org", help="Only relations whose object is this organization or force.")
+@click.option(
+    "--kind",
+    type=click.Choice(
+        ["member-of", "not-member-of", "contributes-to-force", "hosts-base", "holds-office"]
+    ),
+    help="Only relations of this kind.",
+)
+@_data_options
+@_format_option("table", "json", "csv")
+def diff(
+    t1: str,
+    t2: str,
+    org: str | None,
+    kind: str | None,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """What changed between T1 and T2: relations that joined, left or changed role.
+
+    A year (2005) means in effect at any time during it; a date (2005-06 or 2005-06-30)
+    means that day.
+    """
+    from .output import render_changes
+
+    history = _history(data, allow_network)
+    click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind), fmt))
 
 
 def main() -> None:

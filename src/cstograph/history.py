@@ -8,6 +8,7 @@ into :class:`Relation` records, then answers ``members``, ``relations``, ``timel
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -183,6 +184,11 @@ def _date(value: Any) -> date | None:
     return None
 
 
+def _natural(text: str) -> list[Any]:
+    """A sort key that orders 'paragraph 4' before 'paragraph 10'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def _iri_or_none(value: Any) -> Any:
     """The value if it is an IRI, else None (typed ``Any`` to serve as a dict key)."""
     return value if isinstance(value, URIRef) else None
@@ -260,7 +266,7 @@ class History:
         for source in g.objects(node, PROV.wasDerivedFrom):
             if isinstance(source, URIRef) and source not in cited:
                 found.append(Source(short_name(source), str(g.value(source, DCTERMS.title) or "")))
-        return tuple(sorted(found, key=lambda s: (s.id, s.locator or "")))
+        return tuple(sorted(found, key=lambda s: (s.id, _natural(s.locator or ""))))
 
     def _figure(self, node: Any) -> Figure | None:
         g = self.graph
@@ -446,7 +452,7 @@ class History:
         *,
         year: int | str | None = None,
         on: date | str | None = None,
-        between: tuple[date | str, date | str] | None = None,
+        between: tuple[date | str | None, date | str | None] | None = None,
     ) -> list[Relation]:
         """Relations of a kind, subject and object, possibly in effect in a time window.
 
@@ -480,7 +486,7 @@ class History:
         *,
         year: int | str | None = None,
         on: date | str | None = None,
-        between: tuple[date | str, date | str] | None = None,
+        between: tuple[date | str | None, date | str | None] | None = None,
         role: str | None = None,
     ) -> list[Relation]:
         """The members of an organization (or contributors to a force) in a window.
@@ -518,12 +524,13 @@ class History:
         [('2003-09-01', 'event'), ('2003-09-01', 'hosts-base')]
         """
         target = self.resolve(entity)
-        node = self._iri(target.id)
+        node = self.iri(target.id)
         items: list[Relation | Event] = list(self._by_entity.get(target.id, []))
         items.extend(self._events_of(node))
         return sorted(items, key=lambda x: (x.start, 0 if isinstance(x, Event) else 1, x.id))
 
-    def _iri(self, short: str) -> URIRef:
+    def iri(self, short: str) -> URIRef:
+        """The IRI of an entity id as records give it (``cs:russia``)."""
         return CS[short[3:]] if short.startswith("cs:") else URIRef(short)
 
     def _events_of(self, node: URIRef) -> Iterator[Event]:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, Literal, cast
 
 from rdflib import Graph
@@ -103,3 +104,172 @@ def render_sparql(result: Result, fmt: str) -> str:
         for row in result
     ]
     return table(names, rows)
+
+
+# Temporal answers -----------------------------------------------------------------------------
+
+_QUALIFIED = {"not later than": "by {}", "not earlier than": "{} or later"}
+
+
+def bound_text(
+    value: date | None, precision: str | None, qualifier: str | None, *, open_text: str = ""
+) -> str:
+    """A date as precise as it is known: ``2003``, ``2002-05``, ``2006-01-14``, with
+    ``by ...`` or ``... or later`` for qualified bounds.
+
+    Examples
+    --------
+    >>> bound_text(date(2002, 5, 1), "month", "not earlier than")
+    '2002-05 or later'
+    >>> bound_text(None, None, None, open_text="ongoing")
+    'ongoing'
+    """
+    if value is None:
+        return open_text
+    text = {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
+        precision or "day", value.isoformat()
+    )
+    return _QUALIFIED.get(qualifier or "", "{}").format(text)
+
+
+def _sources_text(sources: Sequence[Any]) -> str:
+    by_source: dict[str, list[str]] = {}
+    for source in sources:
+        by_source.setdefault(source.id, [])
+        if source.locator:
+            by_source[source.id].append(source.locator.replace("paragraph ", "para "))
+    return "; ".join(
+        f"{sid} ({', '.join(locs)})" if locs else sid for sid, locs in by_source.items()
+    )
+
+
+def _figure_text(figure: Any) -> str:
+    if figure is None:
+        return ""
+    approx = "" if figure.approximation in (None, "exactly") else f"{figure.approximation} "
+    return f"{approx}{figure.value:g}{' ' + figure.unit if figure.unit else ''}"
+
+
+RELATION_COLUMNS = (
+    "id",
+    "kind",
+    "subject_id",
+    "subject",
+    "role",
+    "object_id",
+    "object",
+    "start",
+    "start_precision",
+    "start_qualifier",
+    "end",
+    "end_precision",
+    "end_qualifier",
+    "certain",
+    "operator",
+    "unit",
+    "personnel",
+    "organization",
+    "sources",
+)
+
+
+def _relation_flat(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "subject_id": r.subject.id,
+        "subject": r.subject.label,
+        "role": r.role,
+        "object_id": r.object.id,
+        "object": r.object.label,
+        "start": r.start.isoformat(),
+        "start_precision": r.start_precision,
+        "start_qualifier": r.start_qualifier,
+        "end": r.end.isoformat() if r.end else None,
+        "end_precision": r.end_precision,
+        "end_qualifier": r.end_qualifier,
+        "certain": r.certain,
+        "operator": r.operator.label if r.operator else None,
+        "unit": r.unit,
+        "personnel": _figure_text(r.personnel) or None,
+        "organization": r.organization.label if r.organization else None,
+        "sources": _sources_text(r.sources),
+    }
+
+
+def render_relations(relations: Sequence[Any], fmt: str) -> str:
+    """Relations (``members``, ``relations``): JSON is the documented stable shape, CSV/TSV
+    one flat row per relation, the table what a reader needs, roles always shown."""
+    if fmt == "json":
+        return json.dumps([r.to_dict() for r in relations], indent=2, ensure_ascii=False)
+    if fmt in ("csv", "tsv"):
+        return render_records([_relation_flat(r) for r in relations], fmt, RELATION_COLUMNS)
+    extra = [
+        c
+        for c in ("operator", "unit", "personnel", "organization")
+        if any(getattr(r, c) is not None for r in relations)
+    ]
+    rows = []
+    for r in relations:
+        row = {
+            "subject": r.subject.label,
+            "role": r.role or r.kind,
+            "object": r.object.label,
+            "from": bound_text(r.start, r.start_precision, r.start_qualifier),
+            "until": bound_text(r.end, r.end_precision, r.end_qualifier, open_text="-"),
+            "certain": "yes" if r.certain else "no",
+        }
+        flat = _relation_flat(r)
+        row.update({c: flat[c] for c in extra})
+        row["sources"] = flat["sources"]
+        rows.append(row)
+    columns = ["subject", "role", "object", "from", "until", "certain", *extra, "sources"]
+    return render_records(rows, "table", columns)
+
+
+def render_timeline(items: Sequence[Any], fmt: str) -> str:
+    """A timeline of relations and events in date order."""
+    if fmt == "json":
+        return json.dumps([i.to_dict() for i in items], indent=2, ensure_ascii=False)
+    rows = []
+    for item in items:
+        is_event = item.kind == "event"
+        rows.append(
+            {
+                "from": bound_text(item.start, item.start_precision, item.start_qualifier),
+                "until": bound_text(
+                    item.end,
+                    item.end_precision,
+                    None if is_event else item.end_qualifier,
+                    open_text="" if is_event else "-",
+                ),
+                "kind": item.type if is_event else item.kind,
+                "what": item.label,
+                "id": item.id,
+                "sources": _sources_text(item.sources),
+            }
+        )
+    return render_records(rows, fmt, ["from", "until", "kind", "what", "id", "sources"])
+
+
+def render_changes(changes: Sequence[Any], fmt: str) -> str:
+    """What changed between two times, by organization (the object of each relation)."""
+    if fmt == "json":
+        return json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False)
+    rows = [
+        {
+            "object": c.object.label,
+            "change": c.change,
+            "subject": c.subject.label,
+            "kind": c.kind,
+            "role before": c.role_before,
+            "role after": c.role_after,
+            "certain": c.certain if fmt != "table" else ("yes" if c.certain else "no"),
+            "relations": "; ".join(c.relations),
+        }
+        for c in changes
+    ]
+    columns = ["object", "change", "subject", "kind", "role before", "role after", "certain"]
+    if fmt != "table":
+        columns.append("relations")
+    return render_records(rows, fmt, columns)

@@ -111,11 +111,12 @@ def window(
     *,
     year: int | str | None = None,
     on: date | str | None = None,
-    between: tuple[date | str, date | str] | None = None,
+    between: tuple[date | str | None, date | str | None] | None = None,
 ) -> Window | None:
     """Build the window of a question; at most one of ``year``, ``on``, ``between``.
 
-    Returns ``None`` when none is given (no time filter).
+    Returns ``None`` when none is given (no time filter). Either end of ``between`` may be
+    ``None``: open on that side.
 
     Examples
     --------
@@ -142,15 +143,23 @@ def window(
         return Window(first, first + DAY, f"on {first.isoformat()}")
     if between is not None:
         low, high = between
-        first = low if isinstance(low, date) else parse_date_spec(low)[0]
-        if isinstance(high, date):
+        if low is None and high is None:
+            return None
+        if low is None:
+            first = BEGINNING
+        else:
+            first = low if isinstance(low, date) else parse_date_spec(low)[0]
+        if high is None:
+            stop = FOREVER
+        elif isinstance(high, date):
             stop = high + DAY
         else:
             last_first, precision = parse_date_spec(high)
             stop = _next(last_first, precision)
         if stop <= first:
             raise DateSpecError(f"the range starts ({low}) after it ends ({high})")
-        return Window(first, stop, f"from {first.isoformat()} to {(stop - DAY).isoformat()}")
+        last = "ongoing" if stop == FOREVER else (stop - DAY).isoformat()
+        return Window(first, stop, f"from {first.isoformat()} to {last}")
     return None
 
 

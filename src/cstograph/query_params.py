@@ -34,7 +34,8 @@ def bind_parameters(
     --------
     >>> from cstograph import load
     >>> from cstograph.named_queries import named_queries
-    >>> bindings = bind_parameters(load(), named_queries()["members-in-year"], ["org=CSTO"], year=2007)
+    >>> query = named_queries()["members-in-year"]
+    >>> bindings = bind_parameters(load(), query, ["org=CSTO"], year=2007)
     >>> sorted(bindings), str(bindings["org"])
     (['from', 'org', 'to'], 'https://w3id.org/cstograph/id/csto')
     """

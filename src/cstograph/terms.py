@@ -78,6 +78,8 @@ class CST(DefinedNamespace):
     Statement: URIRef  # statement
     Founding: URIRef  # founding
     Renaming: URIRef  # renaming or transformation
+    Dissolution: URIRef  # dissolution
+    Request: URIRef  # request for assistance
 
     # Time-bounded relations
     TemporalRelation: URIRef  # time-bounded relation
@@ -136,6 +138,8 @@ class CST(DefinedNamespace):
     locator: URIRef  # locator
     documentName: URIRef  # document name
     conflictsWith: URIRef  # conflicts with
+    preferred: URIRef  # preferred
+    preferenceReason: URIRef  # preference reason
 
 
 #: Entities, relation nodes, events and sources of the graph.
@@ -167,6 +171,8 @@ EVENT_CLASSES: tuple[URIRef, ...] = (
     CST.Statement,
     CST.Founding,
     CST.Renaming,
+    CST.Dissolution,
+    CST.Request,
 )
 
 #: Prefixes declared for every SPARQL query and every Turtle file we write.

@@ -384,6 +384,15 @@ def diff(
     click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind), fmt))
 
 
+def _register_more() -> None:
+    from .cli_reports import register
+
+    register(cli)
+
+
+_register_more()
+
+
 def main() -> None:
     """Entry point of the ``cstograph`` console script."""
     cli(prog_name="cstograph")

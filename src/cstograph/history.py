@@ -120,6 +120,21 @@ class Relation:
     _end_range: tuple[date, date] = field(default=(date.max, date.max), repr=False, compare=False)
     _role_iri: URIRef | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def start_range(self) -> tuple[date, date]:
+        """Earliest and latest day the true start can be (see :func:`temporal.bound_range`)."""
+        return self._start_range
+
+    @property
+    def end_range(self) -> tuple[date, date]:
+        """Earliest and latest day the true (exclusive) end can be; ``date.max`` when open."""
+        return self._end_range
+
+    @property
+    def role_iri(self) -> URIRef | None:
+        """The role as an IRI (``cst:FullMember``), when the relation has one."""
+        return self._role_iri
+
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape documented in the README (kind-specific fields only where
         they apply)."""
@@ -435,6 +450,10 @@ class History:
         raise InputError(f"unknown role {role!r}; roles: {options}, all")
 
     # questions -----------------------------------------------------------------------------
+
+    def all_relations(self) -> list[Relation]:
+        """Every relation of the index, sorted by start, each marked certain."""
+        return list(self._relations)
 
     def _select(self, relations: Iterable[Relation], question: Window | None) -> list[Relation]:
         chosen = []

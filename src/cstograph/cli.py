@@ -87,11 +87,22 @@ def _when(year: str | None, on: str | None, from_: str | None, to_: str | None) 
     return {"year": year, "on": on, "between": between}
 
 
-def _history(data: tuple[Path, ...], allow_network: bool) -> Any:
+def _history(data: tuple[Path, ...], allow_network: bool, claims: str = "preferred") -> Any:
     from .history import History
     from .store import load
 
-    return History(load(data, allow_network=allow_network))
+    return History(load(data, allow_network=allow_network), claims=claims)
+
+
+def _claims_option(func: F) -> F:
+    """``--claims preferred|all``: which of conflicting claims to show."""
+    return click.option(
+        "--claims",
+        type=click.Choice(["preferred", "all"]),
+        default="preferred",
+        show_default=True,
+        help="Where sources conflict, show the preferred claim only, or every claim.",
+    )(func)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -274,6 +285,7 @@ def query(
     help="Only this role (full member, observer, signatory, suspended, participation frozen, "
     "...), or 'all'. Default: the roles that count as membership.",
 )
+@_claims_option
 @_data_options
 @_format_option("table", "json", "csv")
 def members(
@@ -283,6 +295,7 @@ def members(
     from_: str | None,
     to_: str | None,
     role: str | None,
+    claims: str,
     data: tuple[Path, ...],
     allow_network: bool,
     fmt: str,
@@ -296,7 +309,7 @@ def members(
     """
     from .output import render_relations
 
-    history = _history(data, allow_network)
+    history = _history(data, allow_network, claims)
     found = history.members(org, role=role, **_when(year, on, from_, to_))
     click.echo(render_relations(found, fmt))
 
@@ -312,6 +325,7 @@ def members(
 @click.option("--subject", help="Only relations whose subject is this entity.")
 @click.option("--object", "object_", help="Only relations whose object is this entity.")
 @_time_options
+@_claims_option
 @_data_options
 @_format_option("table", "json", "csv")
 def relations(
@@ -322,6 +336,7 @@ def relations(
     on: str | None,
     from_: str | None,
     to_: str | None,
+    claims: str,
     data: tuple[Path, ...],
     allow_network: bool,
     fmt: str,
@@ -334,20 +349,23 @@ def relations(
     """
     from .output import render_relations
 
-    history = _history(data, allow_network)
+    history = _history(data, allow_network, claims)
     found = history.relations(kind, subject, object_, **_when(year, on, from_, to_))
     click.echo(render_relations(found, fmt))
 
 
 @cli.command()
 @click.argument("entity")
+@_claims_option
 @_data_options
 @_format_option("table", "json", "csv")
-def timeline(entity: str, data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+def timeline(
+    entity: str, claims: str, data: tuple[Path, ...], allow_network: bool, fmt: str
+) -> None:
     """Every relation and event of ENTITY in date order, with sources."""
     from .output import render_timeline
 
-    history = _history(data, allow_network)
+    history = _history(data, allow_network, claims)
     click.echo(render_timeline(history.timeline(entity), fmt))
 
 
@@ -362,6 +380,7 @@ def timeline(entity: str, data: tuple[Path, ...], allow_network: bool, fmt: str)
     ),
     help="Only relations of this kind.",
 )
+@_claims_option
 @_data_options
 @_format_option("table", "json", "csv")
 def diff(
@@ -369,6 +388,7 @@ def diff(
     t2: str,
     org: str | None,
     kind: str | None,
+    claims: str,
     data: tuple[Path, ...],
     allow_network: bool,
     fmt: str,
@@ -380,8 +400,42 @@ def diff(
     """
     from .output import render_changes
 
-    history = _history(data, allow_network)
+    history = _history(data, allow_network, claims)
     click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind), fmt))
+
+
+@cli.command()
+@_data_options
+@_format_option("table", "json", "csv")
+def conflicts(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+    """Claims that sources disagree on, grouped, each with its sources, which one is preferred
+    and why. Temporal commands show the preferred claim; --claims all shows each."""
+    from .conflicts import find_conflicts
+    from .output import render_conflicts
+    from .store import load
+
+    click.echo(render_conflicts(find_conflicts(load(data, allow_network=allow_network)), fmt))
+
+
+@cli.command(name="import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the Turtle here (only if every row is good).",
+)
+@_data_options
+def import_(csv_file: Path, out: Path, data: tuple[Path, ...], allow_network: bool) -> None:
+    """Turn a CSV of relations (one row per relation and source; columns in the README) into
+    validated Turtle. A bad row is reported with its row number and nothing is written."""
+    from rdflib import BNode
+
+    from .relations_csv import import_csv
+
+    graph = import_csv(csv_file, out, extra_files=data)
+    count = len({s for s in graph.subjects() if not isinstance(s, BNode)})
+    click.echo(f"Wrote {out}: {len(graph)} triples, {count} nodes.")
 
 
 def _register_more() -> None:

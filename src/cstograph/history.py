@@ -48,6 +48,10 @@ __all__ = [
     "UnknownEntityError",
 ]
 
+#: Which claims temporal answers show: by default the preferred ones (and every claim in no
+#: conflict); "all" also shows the claims marked ``cst:preferred false``.
+CLAIMS: tuple[str, ...] = ("preferred", "all")
+
 #: The roles that count as being a member when ``members`` is asked without ``role``.
 MEMBER_ROLES: frozenset[URIRef] = frozenset(
     {CST.FullMember, CST.Signatory, CST.ParticipationFrozen}
@@ -116,6 +120,7 @@ class Relation:
     personnel: Figure | None = None
     organization: Entity | None = None
     conflicts_with: tuple[str, ...] = ()
+    preferred: bool | None = None
     _start_range: tuple[date, date] = field(default=(date.min, date.min), repr=False, compare=False)
     _end_range: tuple[date, date] = field(default=(date.max, date.max), repr=False, compare=False)
     _role_iri: URIRef | None = field(default=None, repr=False, compare=False)
@@ -164,6 +169,8 @@ class Event:
     participants: tuple[Entity, ...]
     figures: tuple[Figure, ...]
     sources: tuple[Source, ...]
+    preferred: bool | None = None
+    conflicts_with: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -204,6 +211,12 @@ def _natural(text: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, Literal) and isinstance(value.toPython(), bool):
+        return bool(value.toPython())
+    return None
+
+
 def _iri_or_none(value: Any) -> Any:
     """The value if it is an IRI, else None (typed ``Any`` to serve as a dict key)."""
     return value if isinstance(value, URIRef) else None
@@ -223,6 +236,9 @@ class History:
     ----------
     graph
         A graph from :func:`cstograph.load` (ontology plus data).
+    claims
+        ``"preferred"`` (default): where sources conflict, only the claim marked
+        ``cst:preferred true`` (claims in no conflict always count); ``"all"``: every claim.
 
     Examples
     --------
@@ -234,11 +250,15 @@ class History:
     'cs:kyrgyzstan'
     """
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, *, claims: str = "preferred") -> None:
+        if claims not in CLAIMS:
+            raise InputError(f"unknown claims setting {claims!r}; use one of {', '.join(CLAIMS)}")
         self.graph = graph
+        self.claims = claims
         self._labels: dict[URIRef, str] = {}
         self._relations: list[Relation] = sorted(
-            self._read_relations(), key=lambda r: (r.start, r.id)
+            (r for r in self._read_relations() if claims == "all" or r.preferred is not False),
+            key=lambda r: (r.start, r.id),
         )
         self._by_entity: dict[str, list[Relation]] = defaultdict(list)
         for relation in self._relations:
@@ -282,6 +302,11 @@ class History:
             if isinstance(source, URIRef) and source not in cited:
                 found.append(Source(short_name(source), str(g.value(source, DCTERMS.title) or "")))
         return tuple(sorted(found, key=lambda s: (s.id, _natural(s.locator or ""))))
+
+    def _conflicts(self, node: URIRef) -> tuple[str, ...]:
+        g = self.graph
+        linked = set(g.objects(node, CST.conflictsWith)) | set(g.subjects(CST.conflictsWith, node))
+        return tuple(sorted(short_name(c) for c in linked))
 
     def _figure(self, node: Any) -> Figure | None:
         g = self.graph
@@ -359,9 +384,6 @@ class History:
                 if not isinstance(subject, URIRef) or not isinstance(obj, URIRef):
                     raise InputError(f"{short_name(node)} ({kind}) lacks its subject or object")
                 role = g.value(node, ORG.role)
-                conflicts = set(g.objects(node, CST.conflictsWith)) | set(
-                    g.subjects(CST.conflictsWith, node)
-                )
                 yield Relation(
                     id=short_name(node),
                     label=self.label(node),
@@ -371,7 +393,8 @@ class History:
                     role=self.label(role) if isinstance(role, URIRef) else None,
                     certain=True,
                     sources=self._sources(node),
-                    conflicts_with=tuple(sorted(short_name(c) for c in conflicts)),
+                    conflicts_with=self._conflicts(node),
+                    preferred=_boolean(g.value(node, CST.preferred)),
                     _role_iri=role if isinstance(role, URIRef) else None,
                     **self._bounds(node),
                     **extra,
@@ -563,7 +586,9 @@ class History:
                 if node not in linked:
                     continue
                 seen.add(event)
-                yield self.event(event)
+                record = self.event(event)
+                if self.claims == "all" or record.preferred is not False:
+                    yield record
 
     def event(self, node: URIRef) -> Event:
         """One event node as an :class:`Event` record."""
@@ -598,6 +623,8 @@ class History:
             participants=tuple(sorted((self.entity(p) for p in participants), key=lambda e: e.id)),
             figures=tuple(sorted(figures, key=lambda f: (f.description or "", f.value))),
             sources=self._sources(node),
+            preferred=_boolean(g.value(node, CST.preferred)),
+            conflicts_with=self._conflicts(node),
         )
 
     def diff(

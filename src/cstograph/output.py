@@ -273,3 +273,35 @@ def render_changes(changes: Sequence[Any], fmt: str) -> str:
     if fmt != "table":
         columns.append("relations")
     return render_records(rows, fmt, columns)
+
+
+def render_conflicts(conflicts: Sequence[Any], fmt: str) -> str:
+    """Groups of conflicting claims: one row per claim, numbered by group."""
+    if fmt == "json":
+        return json.dumps([c.to_dict() for c in conflicts], indent=2, ensure_ascii=False)
+    rows = []
+    for number, conflict in enumerate(conflicts, start=1):
+        for claim in conflict.claims:
+            record = claim.record
+            is_event = record.kind == "event"
+            rows.append(
+                {
+                    "group": number,
+                    "claim": record.id,
+                    "what": record.label,
+                    "from": bound_text(
+                        record.start, record.start_precision, record.start_qualifier
+                    ),
+                    "until": bound_text(
+                        record.end,
+                        record.end_precision,
+                        None if is_event else record.end_qualifier,
+                        open_text="" if is_event else "-",
+                    ),
+                    "preferred": {True: "yes", False: "no", None: "-"}[claim.preferred],
+                    "reason": claim.reason,
+                    "sources": _sources_text(record.sources),
+                }
+            )
+    columns = ["group", "claim", "what", "from", "until", "preferred", "reason", "sources"]
+    return render_records(rows, fmt, columns)

@@ -1,0 +1,157 @@
+"""CSV of relations: export, import with row-numbered errors, lossless round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode, Graph
+
+from cstograph import load
+from cstograph.cli import cli
+from cstograph.history import History
+from cstograph.relations_csv import COLUMNS, CsvRowError, export_csv, import_csv
+from cstograph.terms import CS, PROV
+
+from .conftest import DATA
+from .test_cli import assert_one_line_error
+
+
+def entities_only(graph: Graph) -> Graph:
+    """The graph without its relation nodes (and their derivations and figures)."""
+    history = History(graph, claims="all")
+    nodes = {history.iri(r.id) for r in history.all_relations()}
+    kept = Graph()
+    dropped = set(nodes)
+    for node in nodes:
+        dropped |= {o for _, o in graph.predicate_objects(node) if isinstance(o, BNode)}
+    for s, p, o in graph:
+        if s not in dropped and not (p == PROV.wasDerivedFrom and s in nodes):
+            kept.add((s, p, o))
+    return kept
+
+
+def test_columns_are_documented():
+    readme = (DATA.parent.parent / "README.md").read_text(encoding="utf-8")
+    for column in COLUMNS:
+        assert f"`{column}`" in readme, column
+
+
+def test_round_trip_on_the_shipped_data(tmp_path):
+    graph = load()
+    first = export_csv(graph)
+    (tmp_path / "relations.csv").write_text(first, encoding="utf-8")
+    base = tmp_path / "entities.ttl"
+    entities_only(graph).serialize(base, format="turtle")
+    imported = import_csv(
+        tmp_path / "relations.csv", tmp_path / "out.ttl", extra_files=[base], include_graph=False
+    )
+    assert len(imported) > 0
+    second = export_csv(load([base, tmp_path / "out.ttl"], include_graph=False))
+    assert second == first
+
+
+def test_export_has_one_row_per_citation():
+    graph = load()
+    rows = list(csv.DictReader(io.StringIO(export_csv(graph))))
+    armenia = [r for r in rows if r["id"] == "cs:membership-armenia-csto"]
+    assert len(armenia) >= 4
+    assert {r["locator"] for r in armenia} >= {"paragraph 4", "paragraph 10"}
+    assert all(r["subject"] == "cs:armenia" and r["role"] == "full member" for r in armenia)
+
+
+GOOD = {
+    "kind": "member-of",
+    "subject": "Testland",
+    "object": "CSTO",
+    "role": "observer",
+    "start": "2013-03-01",
+    "start_precision": "day",
+    "end": "2015-01-01",
+    "end_precision": "year",
+    "source_title": "A user's research notes",
+    "source_url": "notes.txt",
+    "locator": "page 2",
+    "note": "Testland observed the CSTO.",
+}
+
+
+def write_csv(path, *rows):
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(GOOD))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_import_good_rows(tmp_path):
+    path = write_csv(tmp_path / "in.csv", GOOD)
+    out = tmp_path / "out.ttl"
+    graph = import_csv(path, out, extra_files=[DATA / "user-membership.ttl"])
+    assert out.is_file()
+    history = History(load([DATA / "user-membership.ttl", out]))
+    observers = history.members("CSTO", on="2014-05-01", role="observer")
+    assert any(
+        r.subject.label == "Testland" and r.sources[0].locator == "page 2" for r in observers
+    )
+    assert (None, None, None) in graph
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"subject": "Atlantis"}, "row 3: subject: no entity is called 'Atlantis'"),
+        ({"start": "2013-02-30"}, "row 3: start '2013-02-30' is not a date"),
+        ({"end": "2009-01-01"}, "row 3: end 2009-01-01 is before start 2013-03-01"),
+        ({"source_title": "", "source_url": ""}, "row 3: no source"),
+        ({"kind": "allied-with"}, "row 3: unknown kind 'allied-with'"),
+        ({"role": "emperor"}, "row 3: unknown role 'emperor'"),
+        ({"start_precision": "decade"}, "row 3: start_precision 'decade'"),
+        ({"locator": ""}, "row 3: locator is empty"),
+    ],
+)
+def test_bad_row_is_reported_and_nothing_written(tmp_path, change, message):
+    other = dict(GOOD, start="2016-01-01", end="", end_precision="", locator="page 3")
+    path = write_csv(tmp_path / "in.csv", other, dict(GOOD, **change))
+    out = tmp_path / "out.ttl"
+    with pytest.raises(CsvRowError) as info:
+        import_csv(path, out, extra_files=[DATA / "user-membership.ttl"])
+    assert message in str(info.value)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left either
+
+
+def test_cli_import_and_errors(tmp_path):
+    path = write_csv(tmp_path / "in.csv", GOOD)
+    out = tmp_path / "graph" / "mine.ttl"
+    runner = CliRunner()
+    args = ["import", str(path), "--out", str(out), "--data", str(DATA / "user-membership.ttl")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {out}: ")
+    bad = write_csv(tmp_path / "bad.csv", dict(GOOD, end="2001-01-01"))
+    result = runner.invoke(cli, ["import", str(bad), "--out", str(tmp_path / "x.ttl")])
+    assert_one_line_error(result, 2, "row 2:")
+    assert not (tmp_path / "x.ttl").exists()
+
+
+def test_missing_columns(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("kind,subject\nmember-of,Russia\n", encoding="utf-8")
+    with pytest.raises(Exception, match="missing column"):
+        import_csv(path)
+
+
+def test_existing_id_is_refused(tmp_path):
+    path = write_csv(tmp_path / "in.csv", GOOD)
+    text = (
+        path.read_text()
+        .replace("kind,", "id,kind,", 1)
+        .replace("\nmember-of", "\ncs:membership-russia-csto,member-of")
+    )
+    path.write_text(text)
+    with pytest.raises(CsvRowError, match="already exists"):
+        import_csv(path, extra_files=[DATA / "user-membership.ttl"])
+    assert CS["membership-russia-csto"]

@@ -236,3 +236,43 @@ def test_ad_hoc_query_with_year_binding():
     result = run("query", text, "--year", "2014", "--data", EDGES)
     assert "cs:alphaland" not in result.output
     assert "cs:deltaland" in result.output
+
+
+# conflicting claims --------------------------------------------------------------------------
+
+CONFLICT = str(DATA / "conflicting-claims.ttl")
+
+
+def test_validate_accepts_linked_conflicting_claims():
+    assert run("validate", CONFLICT).exit_code == 0
+
+
+def test_preferred_claim_only_by_default():
+    args = ["members", "CSTO", "--on", "2011-05-01", "--role", "observer", "--data", CONFLICT]
+    shown = json.loads(run(*args, "--format", "json").output)
+    assert [r["id"] for r in shown] == ["cs:omega-depositary"]
+    assert shown[0]["preferred"] is True
+    every = json.loads(run(*args, "--claims", "all", "--format", "json").output)
+    assert sorted(r["id"] for r in every) == ["cs:omega-depositary", "cs:omega-newspaper"]
+
+
+def test_claims_all_changes_the_answer_at_the_disputed_date():
+    args = ["members", "CSTO", "--on", "2011-03-15", "--role", "observer", "--data", CONFLICT]
+    assert json.loads(run(*args, "--format", "json").output) == []
+    every = json.loads(run(*args, "--claims", "all", "--format", "json").output)
+    assert [(r["id"], r["certain"]) for r in every] == [("cs:omega-newspaper", False)]
+
+
+def test_conflicts_command():
+    result = run("conflicts", "--data", CONFLICT, "--format", "json")
+    assert result.exit_code == 0
+    groups = json.loads(result.output)
+    omega = next(g for g in groups if any(c["id"] == "cs:omega-depositary" for c in g["claims"]))
+    assert omega["resolved"] is True
+    first, second = omega["claims"]
+    assert (first["id"], first["preferred"]) == ("cs:omega-depositary", True)
+    assert first["preference_reason"] == "The depositary's record is the primary source."
+    assert (second["id"], second["preferred"]) == ("cs:omega-newspaper", False)
+    table = run("conflicts", "--data", CONFLICT).output
+    assert "The depositary's record is the primary source." in table
+    assert "cs:nonmembership-uzbekistan-csto" in table  # the seed's self-contradiction

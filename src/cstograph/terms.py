@@ -173,6 +173,7 @@ EVENT_CLASSES: tuple[URIRef, ...] = (
     CST.Renaming,
     CST.Dissolution,
     CST.Request,
+    CST.Event,  # events of no more specific kind (an entry into force, say)
 )
 
 #: Prefixes declared for every SPARQL query and every Turtle file we write.

@@ -405,8 +405,8 @@ class History:
     def _name_index(self) -> dict[str, set[URIRef]]:
         if self._names is None:
             g = self.graph
-            dated = {URIRef(r.id.replace("cs:", str(CS), 1)) for r in self._relations}
-            for cls in EVENT_CLASSES:
+            dated: set[URIRef] = set()
+            for cls in (*RELATION_KINDS.values(), *EVENT_CLASSES):
                 dated |= {n for n in g.subjects(RDF.type, cls) if isinstance(n, URIRef)}
             names: dict[str, set[URIRef]] = defaultdict(set)
             for node in set(g.subjects(RDF.type, None)):

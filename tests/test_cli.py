@@ -223,7 +223,7 @@ def test_query_update_is_refused():
 def test_query_needs_text_or_file():
     result = run("query")
     assert result.exit_code == 2
-    assert "give the query as TEXT or with --file" in result.stderr
+    assert "give the query as TEXT, a NAME or with --file (one of them)" in result.stderr
 
 
 def test_query_missing_file():

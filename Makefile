@@ -19,7 +19,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/cstograph validate
-	$(BIN)/cstograph info
+	$(BIN)/cstograph report --out out
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -278,3 +278,17 @@ def test_conflicts_command():
     table = run("conflicts", "--data", CONFLICT).output
     assert "The depositary's record is the primary source." in table
     assert "cs:nonmembership-uzbekistan-csto" in table  # the seed's self-contradiction
+
+
+def test_conflicts_about_one_entity():
+    groups = json.loads(run("conflicts", "Uzbekistan", "--format", "json").output)
+    assert groups
+    for group in groups:
+        ids = set()
+        for claim in group["claims"]:
+            ids |= {claim.get("subject", {}).get("id"), claim.get("object", {}).get("id")}
+            ids |= {p["id"] for p in claim.get("participants", [])}
+        assert "cs:uzbekistan" in ids
+    everything = json.loads(run("conflicts", "--format", "json").output)
+    assert len(everything) > len(groups)
+    assert_one_line_error(run("conflicts", "Atlantis"), 2, "no entity is called 'Atlantis'")

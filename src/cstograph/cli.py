@@ -405,16 +405,19 @@ def diff(
 
 
 @cli.command()
+@click.argument("entity", required=False)
 @_data_options
 @_format_option("table", "json", "csv")
-def conflicts(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
-    """Claims that sources disagree on, grouped, each with its sources, which one is preferred
-    and why. Temporal commands show the preferred claim; --claims all shows each."""
+def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
+    """Claims that sources disagree on (about ENTITY, if given), grouped, each with its
+    sources, which one is preferred and why. Temporal commands show the preferred claim;
+    --claims all shows each."""
     from .conflicts import find_conflicts
     from .output import render_conflicts
     from .store import load
 
-    click.echo(render_conflicts(find_conflicts(load(data, allow_network=allow_network)), fmt))
+    graph = load(data, allow_network=allow_network)
+    click.echo(render_conflicts(find_conflicts(graph, entity), fmt))
 
 
 @cli.command(name="import")

@@ -43,12 +43,26 @@ class Conflict:
         """Whether exactly one claim of the group is marked preferred."""
         return sum(1 for c in self.claims if c.preferred) == 1
 
+    def involves(self, entity_id: str) -> bool:
+        """Whether any claim of the group is about the entity (``cs:armenia``)."""
+        for claim in self.claims:
+            record = claim.record
+            if isinstance(record, Relation):
+                ids = {record.subject.id, record.object.id}
+                ids |= {e.id for e in (record.operator, record.organization) if e is not None}
+            else:
+                ids = {p.id for p in record.participants}
+            if entity_id in ids:
+                return True
+        return False
+
     def to_dict(self) -> dict[str, Any]:
         return {"resolved": self.resolved, "claims": [c.to_dict() for c in self.claims]}
 
 
-def find_conflicts(graph: Graph) -> list[Conflict]:
-    """Every group of conflicting claims in ``graph``, connected through ``cst:conflictsWith``.
+def find_conflicts(graph: Graph, entity: str | None = None) -> list[Conflict]:
+    """Every group of conflicting claims in ``graph``, connected through ``cst:conflictsWith``;
+    with ``entity`` (any name), only the groups with a claim about it.
 
     Examples
     --------
@@ -58,6 +72,7 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
     True
     """
     history = History(graph, claims="all")
+    wanted = history.resolve(entity).id if entity else None
     relations = {r.id: r for r in history.all_relations()}
     neighbours: dict[URIRef, set[URIRef]] = {}
     for a, b in graph.subject_objects(CST.conflictsWith):
@@ -83,5 +98,7 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
             reason = graph.value(node, CST.preferenceReason)
             claims.append(Claim(record, record.preferred, str(reason) if reason else None))
         claims.sort(key=lambda c: (c.preferred is not True, c.record.start, c.record.id))
-        groups.append(Conflict(tuple(claims)))
+        group = Conflict(tuple(claims))
+        if wanted is None or group.involves(wanted):
+            groups.append(group)
     return sorted(groups, key=lambda g: (g.claims[0].record.label, g.claims[0].record.id))

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from .errors import InputError
+from .files import write_text_atomic
 from .history import History, UnknownEntityError
 from .store import load, new_graph
 from .temporal import Precision, parse_date_spec
@@ -403,17 +402,6 @@ def import_csv(
             detail = f"{check.check} found {found}"
         raise InputError(f"{path}: the rows do not make a valid graph: {detail}")
     if out is not None:
-        _write_atomically(Path(out), builder.out.serialize(format="turtle"))
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out, builder.out.serialize(format="turtle"))
     return builder.out
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

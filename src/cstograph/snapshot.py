@@ -1,0 +1,415 @@
+"""The graph as networkx sees it: one snapshot per year, and a state-to-state projection.
+
+A snapshot is a :class:`networkx.MultiDiGraph` whose nodes are entities and whose edges are
+the relations in effect in a window, one edge per relation (keyed by the relation id, from
+subject to object). "In effect" is :func:`cstograph.temporal.in_effect`: a relation is in a
+snapshot when it is *possibly* in effect at some day of the window, and its ``certain``
+attribute says whether it surely is. Every attribute is a scalar (str, int, float, bool),
+so a snapshot writes to GraphML and GEXF as it is.
+
+Node attributes
+    ``label``; ``class`` (the most specific ontology class, ``cst:State``); ``type`` (that
+    class's label, ``state``); ``qid`` (the Wikidata QID, or ``""``).
+Edge attributes
+    ``kind``, ``label``, ``role`` and ``role_id`` (``""`` when none), ``start`` and ``end``
+    (ISO dates, ``""`` when ongoing), ``start_precision``, ``end_precision``,
+    ``start_qualifier``, ``end_qualifier``, ``certain``, ``operator`` (a base's using state,
+    or ``""``) and ``sources`` (source ids separated by spaces).
+
+:func:`snapshots` yields the yearly snapshots of a range from one sweep over the sorted
+year boundaries at which relations enter, leave, or become certain or uncertain; it gives
+the same graphs as calling :func:`snapshot` for each year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from rdflib import URIRef
+
+from .errors import InputError
+from .history import MEMBER_ROLES, History, Relation
+from .temporal import in_effect, window
+from .terms import CST, ORG, RDF, RDFS, RELATION_KINDS, SKOS, WD, short_name
+
+if TYPE_CHECKING:
+    from .temporal import Window
+
+__all__ = [
+    "MEMBERSHIP_ROLE_IDS",
+    "YearSpan",
+    "data_span",
+    "node_attributes",
+    "projection",
+    "scope",
+    "snapshot",
+    "snapshots",
+    "year_span",
+]
+
+#: ``role_id`` values of member-of edges that count as membership in the projection.
+MEMBERSHIP_ROLE_IDS: frozenset[str] = frozenset(short_name(r) for r in MEMBER_ROLES)
+#: Edge kinds that link a state to an organization or force it shares with others.
+SHARED_KINDS: tuple[str, ...] = ("member-of", "contributes-to-force")
+
+
+class RangeError(InputError):
+    """A year range that cannot be swept (start after end, or outside 1..9998)."""
+
+
+# Node and edge attributes --------------------------------------------------------------------
+
+
+def _most_specific(graph: Any, classes: set[URIRef]) -> URIRef | None:
+    """The class of ``classes`` that no other one is a subclass of; ties broken by name."""
+    if not classes:
+        return None
+    supers: set[URIRef] = set()
+    for cls in classes:
+        for parent in graph.transitive_objects(cls, RDFS.subClassOf):
+            if parent != cls and isinstance(parent, URIRef):
+                supers.add(parent)
+    best = sorted(classes - supers) or sorted(classes)
+    return best[0]
+
+
+def node_attributes(history: History, entity_id: str) -> dict[str, str]:
+    """The attributes of an entity's node: ``label``, ``class``, ``type`` and ``qid``.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> node_attributes(History(load()), "cs:russia")
+    {'label': 'Russia', 'class': 'cst:State', 'type': 'state', 'qid': 'Q159'}
+    """
+    graph = history.graph
+    node = history.iri(entity_id)
+    types = {t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef)}
+    ours = {t for t in types if str(t).startswith(str(CST._NS))}
+    cls = _most_specific(graph, ours or types)
+    qids = sorted(
+        str(m)[len(str(WD)) :]
+        for m in graph.objects(node, SKOS.exactMatch)
+        if str(m).startswith(str(WD))
+    )
+    return {
+        "label": history.label(node),
+        "class": short_name(cls) if cls is not None else "",
+        "type": history.label(cls) if cls is not None else "",
+        "qid": qids[0] if qids else "",
+    }
+
+
+def _edge_attributes(relation: Relation, certain: bool) -> dict[str, Any]:
+    return {
+        "kind": relation.kind,
+        "label": relation.label,
+        "role": relation.role or "",
+        "role_id": short_name(relation.role_iri) if relation.role_iri is not None else "",
+        "start": relation.start.isoformat(),
+        "end": relation.end.isoformat() if relation.end else "",
+        "start_precision": relation.start_precision,
+        "end_precision": relation.end_precision or "",
+        "start_qualifier": relation.start_qualifier or "",
+        "end_qualifier": relation.end_qualifier or "",
+        "certain": certain,
+        "operator": relation.operator.id if relation.operator else "",
+        "sources": " ".join(sorted({s.id for s in relation.sources})),
+    }
+
+
+# Choosing relations --------------------------------------------------------------------------
+
+
+def scope(history: History, orgs: Iterable[str]) -> set[str]:
+    """The entity ids an organization filter covers: each organization and its units.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> sorted(scope(History(load()), ["CSTO"]))[:2]
+    ['cs:csto', 'cs:csto-crrf']
+    """
+    ids: set[str] = set()
+    for name in orgs:
+        entity = history.resolve(name)
+        ids.add(entity.id)
+        node = history.iri(entity.id)
+        for unit in history.graph.transitive_subjects(ORG.unitOf, node):
+            if isinstance(unit, URIRef):
+                ids.add(short_name(unit))
+    return ids
+
+
+def _pool(
+    history: History, kinds: Collection[str] | None, orgs: Iterable[str] | None
+) -> list[Relation]:
+    if kinds is not None:
+        unknown = sorted(set(kinds) - set(RELATION_KINDS))
+        if unknown:
+            raise InputError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(RELATION_KINDS)}")
+    within = scope(history, orgs) if orgs is not None else None
+    return [
+        r
+        for r in history.all_relations()
+        if (kinds is None or r.kind in kinds)
+        and (
+            within is None
+            or r.object.id in within
+            or (r.organization is not None and r.organization.id in within)
+        )
+    ]
+
+
+class _Builder:
+    """Adds and removes relation edges, keeping exactly the endpoints of present edges."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._nodes: dict[str, dict[str, str]] = {}
+
+    def _node(self, entity_id: str) -> None:
+        if entity_id not in self.graph:
+            if entity_id not in self._nodes:
+                self._nodes[entity_id] = node_attributes(self.history, entity_id)
+            self.graph.add_node(entity_id, **self._nodes[entity_id])
+
+    def put(self, relation: Relation, certain: bool) -> None:
+        u, v = relation.subject.id, relation.object.id
+        if self.graph.has_edge(u, v, key=relation.id):
+            self.graph.edges[u, v, relation.id]["certain"] = certain
+            return
+        self._node(u)
+        self._node(v)
+        self.graph.add_edge(u, v, key=relation.id, **_edge_attributes(relation, certain))
+
+    def drop(self, relation: Relation) -> None:
+        u, v = relation.subject.id, relation.object.id
+        if not self.graph.has_edge(u, v, key=relation.id):
+            return
+        self.graph.remove_edge(u, v, key=relation.id)
+        for node in {u, v}:
+            if self.graph.degree(node) == 0:
+                self.graph.remove_node(node)
+
+
+def snapshot(
+    history: History,
+    *,
+    year: int | str | None = None,
+    on: date | str | None = None,
+    kinds: Collection[str] | None = None,
+    orgs: Iterable[str] | None = None,
+) -> nx.MultiDiGraph:
+    """The relations possibly in effect during ``year`` (or on day ``on``) as a graph.
+
+    Parameters
+    ----------
+    history
+        The interval index of a loaded graph.
+    year, on
+        The window: every day of a year, or one day. Neither: every relation ever.
+    kinds
+        Only relations of these kinds (``member-of``, ``hosts-base`` ...).
+    orgs
+        Only relations whose object (or post's organization) is one of these organizations
+        or one of their units (joint forces, command structures); names as ``resolve`` takes.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> g = snapshot(History(load()), year=2007, kinds=["member-of"])
+    >>> g.graph["window"], g.nodes["cs:csto"]["class"]
+    ('during 2007', 'cst:Alliance')
+    >>> g.has_edge("cs:russia", "cs:csto"), g.nodes["cs:russia"]["qid"]
+    (True, 'Q159')
+    """
+    if year is not None and on is not None:
+        raise InputError("give year or on, not both")
+    question = window(year=year, on=on)
+    builder = _Builder(history)
+    for relation in _pool(history, kinds, orgs):
+        possible, certain = in_effect(relation.start_range, relation.end_range, question)
+        if possible:
+            builder.put(relation, certain)
+    graph = builder.graph
+    _describe(graph, question, int(year) if year is not None else None)
+    return graph
+
+
+def _describe(graph: nx.MultiDiGraph, question: Window | None, year: int | None) -> None:
+    graph.graph["window"] = question.text if question is not None else "all time"
+    if year is not None:
+        graph.graph["year"] = year
+
+
+# The sweep -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    """The years a relation is possibly in effect, and those it certainly is (first, last
+    inclusive; ``first > last`` when none)."""
+
+    possible: tuple[int, int]
+    certain: tuple[int, int]
+
+    def state(self, year: int) -> tuple[bool, bool]:
+        """``(possible, certain)`` during ``year``, as :func:`temporal.in_effect` says."""
+        possible = self.possible[0] <= year <= self.possible[1]
+        return possible, possible and self.certain[0] <= year <= self.certain[1]
+
+
+def _last_year_before(stop: date) -> int:
+    """The last year having a day before ``stop`` (an exclusive end)."""
+    return stop.year - 1 if (stop.month, stop.day) == (1, 1) else stop.year
+
+
+def year_span(relation: Relation) -> YearSpan:
+    """The years of :func:`in_effect` with a year window, from the relation's bound ranges.
+
+    During year Y (days ``[Y-01-01, (Y+1)-01-01)``) a relation is possible when its earliest
+    start is before the window's stop and its latest end after the window's first day, and
+    certain when also its latest start is before the stop and its earliest end after the
+    first day.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> history = History(load())
+    >>> division = "cs:russia-201st-division"
+    >>> [r] = history.relations("hosts-base", subject="Tajikistan", object=division)
+    >>> year_span(r)
+    YearSpan(possible=(1, 9999), certain=(2003, 2003))
+    """
+    (earliest_start, latest_start), (earliest_end, latest_end) = (
+        relation.start_range,
+        relation.end_range,
+    )
+    return YearSpan(
+        (earliest_start.year, _last_year_before(latest_end)),
+        (latest_start.year, _last_year_before(earliest_end)),
+    )
+
+
+def snapshots(
+    history: History,
+    start: int,
+    end: int,
+    *,
+    kinds: Collection[str] | None = None,
+    orgs: Iterable[str] | None = None,
+) -> Iterator[tuple[int, nx.MultiDiGraph]]:
+    """Yield ``(year, snapshot)`` for every year from ``start`` to ``end`` inclusive.
+
+    One sweep: each relation's :func:`year_span` gives up to four boundary years (it may
+    enter, become certain, become uncertain, leave); the sweep visits the years in order and
+    updates only the relations with a boundary there. Each yielded graph is a copy, equal
+    to ``snapshot(history, year=year, kinds=kinds, orgs=orgs)``.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> history = History(load())
+    >>> swept = dict(snapshots(history, 2001, 2003, kinds=["hosts-base"]))
+    >>> sorted(swept), swept[2002].graph["window"]
+    ([2001, 2002, 2003], 'during 2002')
+    """
+    if not 1 <= start <= end <= 9998:
+        raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
+    spans = [(r, year_span(r)) for r in _pool(history, kinds, orgs)]
+    boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)
+    builder = _Builder(history)
+    for relation, span in spans:
+        bounds = {span.possible[0], span.possible[1] + 1, span.certain[0], span.certain[1] + 1}
+        if any(b <= start for b in bounds):  # its state at start needs setting
+            boundaries[start].append((relation, span))
+        for bound in bounds:
+            if start < bound <= end:
+                boundaries[bound].append((relation, span))
+    for year in range(start, end + 1):
+        for relation, span in boundaries.get(year, ()):
+            possible, certain = span.state(year)
+            if possible:
+                builder.put(relation, certain)
+            else:
+                builder.drop(relation)
+        graph = builder.graph.copy()
+        _describe(graph, window(year=year), year)
+        yield year, graph
+
+
+# The projection ------------------------------------------------------------------------------
+
+
+def projection(snapshot_graph: nx.MultiDiGraph, orgs: Collection[str] | None = None) -> nx.Graph:
+    """States linked by the organizations and forces they share in a snapshot.
+
+    Two states are linked when both are members (full member, party/signatory, participation
+    frozen) of one organization, or both contribute to one joint force; ``weight`` is the
+    number of organizations and forces they share, ``shared`` their ids (``; ``-separated).
+    Nodes are the states with at least one such membership or contribution.
+
+    Parameters
+    ----------
+    snapshot_graph
+        A graph from :func:`snapshot` or :func:`snapshots`.
+    orgs
+        Only these organization or force ids (use :func:`scope` to turn names into ids).
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> p = projection(snapshot(History(load()), year=2010))
+    >>> link = p.edges["cs:russia", "cs:armenia"]
+    >>> link["weight"] >= 2, "cs:csto; cs:csto-crrf" in link["shared"]
+    (True, True)
+    """
+    members: dict[str, set[str]] = defaultdict(set)
+    for u, v, data in snapshot_graph.edges(data=True):
+        if data["kind"] not in SHARED_KINDS:
+            continue
+        if data["kind"] == "member-of" and data["role_id"] not in MEMBERSHIP_ROLE_IDS:
+            continue
+        if snapshot_graph.nodes[u].get("class") != "cst:State":
+            continue
+        if orgs is not None and v not in orgs:
+            continue
+        members[v].add(u)
+    result = nx.Graph()
+    result.graph.update(snapshot_graph.graph)
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for org in sorted(members):
+        states = sorted(members[org])
+        for state in states:
+            if state not in result:
+                result.add_node(state, **snapshot_graph.nodes[state])
+        for i, a in enumerate(states):
+            for b in states[i + 1 :]:
+                shared[(a, b)].append(org)
+    for (a, b), orgs_shared in sorted(shared.items()):
+        result.add_edge(a, b, weight=len(orgs_shared), shared="; ".join(orgs_shared))
+    return result
+
+
+def data_span(history: History) -> tuple[int, int]:
+    """The years the data covers: from the first stored start to the last stored start or
+    end, not counting ends after the last start (a lease "until 2050" is a plan, not data).
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> first, last = data_span(History(load()))
+    >>> first <= 2002 <= last
+    True
+    """
+    starts = [r.start.year for r in history.all_relations()]
+    if not starts:
+        raise InputError("the graph has no dated relations")
+    return min(starts), max(starts)

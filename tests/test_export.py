@@ -179,5 +179,5 @@ def test_cli_export_owl_time_to_stdout():
     result = CliRunner().invoke(cli, ["export", "--owl-time", "--format", "nt"])
     assert result.exit_code == 0
     assert "<http://www.w3.org/2006/time#hasBeginning>" in result.output
-    result = CliRunner().invoke(cli, ["export", "--format", "csv"])
+    result = CliRunner().invoke(cli, ["export", "--format", "xml"])
     assert result.exit_code == 2

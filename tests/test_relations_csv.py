@@ -155,3 +155,18 @@ def test_existing_id_is_refused(tmp_path):
     with pytest.raises(CsvRowError, match="already exists"):
         import_csv(path, extra_files=[DATA / "user-membership.ttl"])
     assert CS["membership-russia-csto"]
+
+
+def test_cli_export_csv_is_the_import_format(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output == export_csv(load())
+    out = tmp_path / "relations.csv"
+    result = runner.invoke(cli, ["export", "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == export_csv(load())
+    assert result.stderr.startswith(f"Wrote {out}: ")
+    assert next(csv.reader(io.StringIO(out.read_text()))) == list(COLUMNS)
+    result = runner.invoke(cli, ["export", "--format", "csv", "--owl-time"])
+    assert result.exit_code == 2

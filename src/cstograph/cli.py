@@ -442,9 +442,11 @@ def import_(csv_file: Path, out: Path, data: tuple[Path, ...], allow_network: bo
 
 
 def _register_more() -> None:
-    from .cli_reports import register
+    from .cli_reports import register as register_reports
+    from .cli_stores import register as register_stores
 
-    register(cli)
+    register_reports(cli)
+    register_stores(cli)
 
 
 _register_more()

@@ -152,10 +152,11 @@ def snapshot(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "jsonld", "nt", "nq"]),
+    type=click.Choice(["ttl", "jsonld", "nt", "nq", "csv"]),
     default="ttl",
     show_default=True,
-    help="Turtle, JSON-LD (inline context), N-Triples or N-Quads.",
+    help="Turtle, JSON-LD (inline context), N-Triples, N-Quads, or csv: the relations in the "
+    "columns `cstograph import` reads (README: Analysts' tables).",
 )
 @click.option(
     "--out",
@@ -177,16 +178,25 @@ def export(
     from .store import load
 
     graph = load(data, allow_network=allow_network)
-    if owl_time:
-        from .history import History
+    if fmt == "csv":
+        if owl_time:
+            raise click.UsageError("--owl-time is an RDF view; it has no csv form")
+        from .relations_csv import export_csv
 
-        graph = owl_time_view(History(graph))
-    text = serialize_rdf(graph, fmt)
+        text = export_csv(graph)
+        what = f"{text.count(chr(10)) - 1} rows"
+    else:
+        if owl_time:
+            from .history import History
+
+            graph = owl_time_view(History(graph))
+        text = serialize_rdf(graph, fmt)
+        what = f"{len(graph)} triples"
     if out is None:
         click.echo(text, nl=False)
     else:
         write_text(out, text)
-        click.echo(f"Wrote {out}: {len(graph)} triples.", err=True)
+        click.echo(f"Wrote {out}: {what}.", err=True)
 
 
 @click.command()

@@ -49,3 +49,9 @@ class QueryError(InputError):
 class NetworkRefusedError(InputError):
     """Something would reach the network (SERVICE, FROM <url>, a remote context) and the
     user did not allow it."""
+
+
+class StoreError(InputError):
+    """A store cannot be used: a bad ``--store`` spec, a missing or locked Oxigraph
+    directory, an endpoint that does not answer, times out or returns an HTTP error, or
+    an Oxigraph server that does not start."""

@@ -39,7 +39,7 @@ def atomic_path(path: Path | str, suffix: str = ".tmp") -> Iterator[Path]:
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=directory)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
     os.close(handle)
     temp = Path(name)
     try:

@@ -18,9 +18,7 @@ Every IRI is under ``cs:syn-``, so a synthetic graph can sit beside the shipped 
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +27,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .errors import InputError
+from .files import atomic_path
 
 __all__ = ["KIND_SHARES", "SynthStats", "synthesize", "turtle_chunks", "write_turtle"]
 
@@ -630,20 +629,8 @@ def write_turtle(path: Path | str, relations: int, seed: int = 0) -> SynthStats:
     stats = SynthStats()
     chunks = turtle_chunks(relations, seed, stats)  # validates relations before any file
     first = next(chunks)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
-    try:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a graph file is not
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(first)
-            for chunk in chunks:
-                out.write(chunk)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temp, temp.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(first)
+        for chunk in chunks:
+            out.write(chunk)
     return stats

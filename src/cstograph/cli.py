@@ -19,6 +19,9 @@ from .errors import CstographError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: How many of the most cited sources ``info`` shows in its table.
+SOURCES_SHOWN = 10
+
 
 class _Failure(click.ClickException):
     """A library error as click shows it: ``Error: <one line>`` and the error's exit code."""
@@ -134,17 +137,22 @@ def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     for title, counts in (
         ("entities", summary.entities),
         ("relations", summary.relations),
+        ("memberships of", summary.by_organization),
         ("events", summary.events),
     ):
         click.echo("")
         click.echo(table([title, "count"], sorted(counts.items())))
     click.echo("")
+    shown = summary.sources[:SOURCES_SHOWN]
     click.echo(
         table(
             ["source", "title", "cited by"],
-            [[s.id, s.title, s.cited_by] for s in summary.sources],
+            [[s.id, s.title, s.cited_by] for s in shown],
         )
     )
+    if len(summary.sources) > len(shown):
+        more = len(summary.sources) - len(shown)
+        click.echo(f"... and {more} more sources (--format json lists them all)")
 
 
 @cli.command()

@@ -15,6 +15,7 @@ from .terms import (
     CST,
     DCTERMS,
     EVENT_CLASSES,
+    ORG,
     PROV,
     RDF,
     RDFS,
@@ -43,6 +44,7 @@ class Summary:
     entities: dict[str, int]
     relations: dict[str, int]
     events: dict[str, int]
+    by_organization: dict[str, int]
     first_date: str | None
     last_date: str | None
     sources: list[SourceCount]
@@ -81,6 +83,11 @@ def summarize(graph: Graph) -> Summary:
         nodes = {n for n in graph.subjects(RDF.type, cls) if isinstance(n, URIRef)}
         relations[kind] = len(nodes)
         relation_nodes |= nodes
+    by_organization: Counter[str] = Counter()
+    for node in graph.subjects(RDF.type, CST.AllianceMembership):
+        organization = graph.value(node, ORG.organization)
+        if isinstance(organization, URIRef):
+            by_organization[_label(graph, organization)] += 1
     event_nodes: set[URIRef] = set()
     events = {}
     for cls in EVENT_CLASSES:
@@ -119,6 +126,7 @@ def summarize(graph: Graph) -> Summary:
         entities=dict(sorted(entities.items())),
         relations=relations,
         events=events,
+        by_organization=dict(sorted(by_organization.items())),
         first_date=min(all_dates).isoformat() if all_dates else None,
         last_date=max(all_dates).isoformat() if all_dates else None,
         sources=sources,

@@ -127,22 +127,35 @@ def _edge_attributes(relation: Relation, certain: bool) -> dict[str, Any]:
 
 
 def scope(history: History, orgs: Iterable[str]) -> set[str]:
-    """The entity ids an organization filter covers: each organization and its units.
+    """The entity ids an organization filter covers: each organization, the organizations
+    it was renamed or transformed from (``cst:Renaming``: the CSTO covers the Collective
+    Security Treaty), and their units.
 
     Examples
     --------
     >>> from cstograph import load
-    >>> sorted(scope(History(load()), ["CSTO"]))[:2]
-    ['cs:csto', 'cs:csto-crrf']
+    >>> sorted(scope(History(load()), ["CSTO"]))[:3]
+    ['cs:cst', 'cs:csto', 'cs:csto-crrf']
     """
+    graph = history.graph
     ids: set[str] = set()
     for name in orgs:
-        entity = history.resolve(name)
-        ids.add(entity.id)
-        node = history.iri(entity.id)
-        for unit in history.graph.transitive_subjects(ORG.unitOf, node):
-            if isinstance(unit, URIRef):
-                ids.add(short_name(unit))
+        todo = [history.iri(history.resolve(name).id)]
+        while todo:
+            node = todo.pop()
+            if short_name(node) in ids:
+                continue
+            ids.add(short_name(node))
+            for unit in graph.transitive_subjects(ORG.unitOf, node):
+                if isinstance(unit, URIRef):
+                    ids.add(short_name(unit))
+            for event in graph.subjects(ORG.resultingOrganization, node):
+                if (event, RDF.type, CST.Renaming) in graph:
+                    todo.extend(
+                        o
+                        for o in graph.objects(event, ORG.originalOrganization)
+                        if isinstance(o, URIRef)
+                    )
     return ids
 
 

@@ -39,8 +39,42 @@ class _Group(click.Group):
             raise _Failure(error) from None
 
 
+def _remember_store(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta["cstograph.store"] = value
+
+
+def _store_option(func: F) -> F:
+    """``--store SPEC`` (or ``CSTOGRAPH_STORE``): where the graph is read from."""
+    return click.option(
+        "--store",
+        envvar="CSTOGRAPH_STORE",
+        metavar="SPEC",
+        expose_value=False,
+        callback=_remember_store,
+        help="Read the graph from memory (default: the shipped graph and --data), "
+        "oxigraph:DIR (an on-disk store built with `cstograph load`) or sparql:URL "
+        "(a SPARQL 1.1 endpoint). Also CSTOGRAPH_STORE.",
+    )(func)
+
+
+def _open(data: tuple[Path, ...], allow_network: bool, *, native: bool = False) -> Any:
+    """The graph the command reads: memory, an Oxigraph directory or an endpoint (as an
+    in-memory copy unless ``native``, for commands that read many small patterns)."""
+    from .stores import open_graph
+
+    spec = click.get_current_context().meta.get("cstograph.store")
+    graph = open_graph(spec, data, allow_network=allow_network)
+    if native:
+        return graph
+    from .store import as_memory
+
+    return as_memory(graph)
+
+
 def _data_options(func: F) -> F:
-    """``--data FILE`` (repeatable) and ``--allow-network``, for commands that load the graph."""
+    """``--data FILE`` (repeatable), ``--allow-network`` and ``--store``, for commands that
+    load the graph."""
+    func = _store_option(func)
     func = click.option(
         "--allow-network",
         is_flag=True,
@@ -92,9 +126,8 @@ def _when(year: str | None, on: str | None, from_: str | None, to_: str | None) 
 
 def _history(data: tuple[Path, ...], allow_network: bool, claims: str = "preferred") -> Any:
     from .history import History
-    from .store import load
 
-    return History(load(data, allow_network=allow_network), claims=claims)
+    return History(_open(data, allow_network), claims=claims)
 
 
 def _claims_option(func: F) -> F:
@@ -123,10 +156,9 @@ def cli() -> None:
 @_format_option("table", "json")
 def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     """Count triples, entities by class, relations by kind, events, the span and sources."""
-    from .store import load
     from .summary import summarize
 
-    summary = summarize(load(data, allow_network=allow_network))
+    summary = summarize(_open(data, allow_network))
     if fmt == "json":
         click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -163,6 +195,7 @@ def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     help="Validate FILES with the ontology alone, without the shipped graph.",
 )
 @click.option("--allow-network", is_flag=True, help="Permit remote JSON-LD contexts.")
+@_store_option
 @_format_option("table", "json")
 def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str) -> None:
     """Check the graph (and FILES, if given) against the SHACL shapes and the violation queries.
@@ -171,8 +204,17 @@ def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str)
     cannot be read.
     """
     from .validation import validate as run_validation
+    from .validation import validate_graph
 
-    report = run_validation(files, include_graph=not (only and files), allow_network=allow_network)
+    spec = click.get_current_context().meta.get("cstograph.store")
+    if spec and spec != "memory":
+        if files:
+            raise click.UsageError("FILES are validated in memory: load them into the store first")
+        report = validate_graph(_open((), allow_network))
+    else:
+        report = run_validation(
+            files, include_graph=not (only and files), allow_network=allow_network
+        )
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -275,11 +317,10 @@ def query(
     from .output import render_sparql
     from .query_params import bind_parameters
     from .sparql import prepare, run_query
-    from .store import load
 
     source = named.text if named else text
     prepare(source, allow_network=allow_network)  # report a bad query before loading
-    graph = load(data, allow_network=allow_network)
+    graph = _open(data, allow_network, native=True)
     bindings = bind_parameters(graph, named, params, **_when(year, on, from_, to_))
     result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
     click.echo(render_sparql(result, fmt))
@@ -422,10 +463,8 @@ def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, f
     --claims all shows each."""
     from .conflicts import find_conflicts
     from .output import render_conflicts
-    from .store import load
 
-    graph = load(data, allow_network=allow_network)
-    click.echo(render_conflicts(find_conflicts(graph, entity), fmt))
+    click.echo(render_conflicts(find_conflicts(_open(data, allow_network), entity), fmt))
 
 
 @cli.command(name="import")

@@ -50,7 +50,7 @@ def _store_option(func: F) -> F:
 
 
 @click.command("load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @_store_option
 @click.option(
     "--no-shipped",

@@ -1,32 +1,32 @@
 """Diagrams: the network of a year, a membership timeline, small multiples, an animation, and
-metrics over time. matplotlib is imported only inside these functions.
+metrics over time, and :func:`draw`, which writes any of them to a file. matplotlib is imported
+only inside these functions.
 
 Every figure is built on a bare :class:`matplotlib.figure.Figure` (no pyplot, no GUI), reads
 in greyscale (marker shapes, line styles and hatching carry each distinction, colour only
 repeats it) and is deterministic: positions come from a fixed layout shared by every year,
 and :func:`save` writes SVG and PDF without dates and with a fixed hash salt.
 Each drawn node collection has a ``gid`` starting ``nodes:`` and each timeline bar a ``gid``
-starting ``bar:``, so tests can count what was drawn.
+starting ``bar:``, so tests can count what was drawn. The timeline itself is drawn by
+:mod:`cstograph.plot_timeline`; the helpers every diagram shares are in
+:mod:`cstograph.plot_style`.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import URIRef
 
 from .errors import InputError
 from .files import atomic_path
 from .history import History
-from .snapshot import data_span, scope, snapshot, snapshots
-from .temporal import Precision
-from .terms import EVENT_CLASSES, RDF, SKOS
+from .plot_style import new_figure, short_label
+from .plot_timeline import timeline_figure
+from .snapshot import data_span, snapshot, snapshots
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,18 +70,6 @@ _EDGES: dict[str, tuple[str, Any, float, str]] = {
     "hosts-base": ("hosts base", (0, (1, 1.5)), 1.2, "#333333"),
     "not-member-of": ("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999"),
 }
-# Timeline bar styles by role: (face, hatch).
-_ROLES: dict[str, tuple[str, str]] = {
-    "full member": ("#404040", ""),
-    "party/signatory": ("#8c8c8c", ""),
-    "participation frozen": ("#ffffff", "xxx"),
-    "suspended": ("#ffffff", "+++"),
-    "associate member": ("#bfbfbf", "///"),
-    "observer": ("#ffffff", "..."),
-    "partner": ("#ffffff", "\\\\\\"),
-    "": ("#ffffff", "---"),
-}
-_EVENT_MARKERS = ["v", "*", "X", "p", "h", "<", ">", "d"]
 
 
 class PlotFormatError(InputError):
@@ -103,15 +91,6 @@ def check_extension(kind: str, path: Path | str) -> str:
             f"{path}: a {kind} diagram is written as {', '.join(allowed)}, not {suffix or '?'}"
         )
     return suffix
-
-
-def _figure(width: float, height: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def save(fig: Figure, path: Path | str) -> Path:
@@ -147,20 +126,6 @@ def _group(data: dict[str, Any]) -> str:
     if data.get("type") and cls.startswith("cst:"):
         return "base or unit"
     return "other"
-
-
-def short_label(history: History, entity_id: str) -> str:
-    """A label that fits a diagram: an acronym alternative label when there is one
-    (``CSTO``), else the label wrapped at 18 characters."""
-    node = history.iri(entity_id)
-    label = history.label(node)
-    acronyms = sorted(
-        (str(a) for a in history.graph.objects(node, SKOS.altLabel) if str(a).isupper()),
-        key=len,
-    )
-    if acronyms and len(label) > 12:
-        return acronyms[0]
-    return "\n".join(textwrap.wrap(textwrap.shorten(label, 48, placeholder="…"), 20)) or label
 
 
 def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
@@ -374,7 +339,7 @@ def network_figure(history: History, year: int, *, org: str | None = None) -> Fi
     """
     union, pos, labels = _network_data(history, org)
     graph = snapshot(history, year=year, kinds=NETWORK_KINDS, orgs=[org] if org else None)
-    fig = _figure(13, 10.5)
+    fig = new_figure(13, 10.5)
     ax, key = _main_and_key(fig)
     where = f" — {history.resolve(org).label}" if org else ""
     _draw_network(ax, graph, pos, labels, f"Alliances, forces and bases during {year}{where}")
@@ -397,7 +362,7 @@ def grid_figure(history: History, start: int, end: int, *, org: str | None = Non
     wanted = set(years)
     columns = min(4, len(years))
     rows = math.ceil(len(years) / columns)
-    fig = _figure(4.2 * columns, 4.3 * rows + 0.6)
+    fig = new_figure(4.2 * columns, 4.3 * rows + 0.6)
     state_labels = {n: text for n, text in labels.items() if _group(union.nodes[n]) == "state"}
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     index = 0
@@ -421,7 +386,7 @@ def animate(
 
     union, pos, labels = _network_data(history, org)
     frames = list(snapshots(history, start, end, kinds=NETWORK_KINDS, orgs=[org] if org else None))
-    fig = _figure(10.5, 8.5)
+    fig = new_figure(10.5, 8.5)
     ax, key = _main_and_key(fig)
     _legend(fig, union, ncols=5)
     _base_key(key, union, labels)
@@ -437,186 +402,6 @@ def animate(
     with atomic_path(path, suffix=".gif") as temp:
         animation.save(temp, writer=PillowWriter(fps=1), dpi=80)
     return path
-
-
-# Timeline ------------------------------------------------------------------------------------
-
-
-def _num(day: date) -> float:
-    """A date as matplotlib's date axis counts it (days since its epoch)."""
-    from matplotlib.dates import date2num
-
-    return float(date2num(day))  # type: ignore[no-untyped-call]
-
-
-def _period_end(first: date, precision: str | None) -> date:
-    """The day after the month or year that starts at ``first``."""
-    if precision == Precision.YEAR:
-        return date(first.year + 1, 1, 1)
-    if precision == Precision.MONTH:
-        return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first
-
-
-def _day(value: date, start: date, end: date) -> date:
-    return min(max(value, start), end)
-
-
-def _events(history: History, within: set[str] | None) -> list[Any]:
-    found = {}
-    for cls in EVENT_CLASSES:
-        for node in history.graph.subjects(RDF.type, cls):
-            if isinstance(node, URIRef) and node not in found:
-                event = history.event(node)
-                if within is None or {p.id for p in event.participants} & within:
-                    found[node] = event
-    return sorted(found.values(), key=lambda e: (e.start, e.id))
-
-
-def timeline_figure(history: History, start: int, end: int, *, org: str | None = None) -> Figure:
-    """A Gantt chart: one row per state (and organization), one bar per membership or
-    stated non-membership, role shown by fill and hatching; a bound known only to the month
-    or year has its uncertain stretch drawn hatched and pale, a bound qualified "by" or
-    "or later" an arrowhead pointing where the true date may lie; dated events on the top
-    row, one marker shape per event type."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MultipleLocator
-
-    first, stop = date(start, 1, 1), date(end + 1, 1, 1)
-    within = scope(history, [org]) if org else None
-    relations = [
-        r
-        for r in history.all_relations()
-        if r.kind in ("member-of", "not-member-of")
-        and (within is None or r.object.id in within)
-        and r.start < stop
-        and (r.end is None or r.end > first)
-    ]
-    organizations = sorted({r.object.id for r in relations})
-    several = len(organizations) > 1
-    short = {o: short_label(history, o).replace("\n", " ") for o in organizations}
-    rows = sorted(
-        {(r.subject.label, short[r.object.id] if several else "") for r in relations},
-        reverse=True,
-    )
-    row_of = {key: i for i, key in enumerate(rows)}
-    fig = _figure(11, 1.2 + 0.28 * (len(rows) + 2))
-    ax = fig.add_subplot()
-    drawn = 0
-    for r in relations:
-        y = row_of[(r.subject.label, short[r.object.id] if several else "")]
-        face, hatch = _ROLES.get(r.role or "", _ROLES[""])
-        left = _day(r.start, first, stop)
-        right = _day(r.end or stop, first, stop)
-        bar = ax.barh(
-            y,
-            (right - left).days,
-            left=_num(left),
-            height=0.62,
-            color=face,
-            hatch=hatch,
-            edgecolor="black",
-            linewidth=0.6,
-            linestyle="--" if r.kind == "not-member-of" else "-",
-        )
-        bar.patches[0].set_gid(f"bar:{r.id}")
-        drawn += 1
-        for value, precision in ((r.start, r.start_precision), (r.end, r.end_precision)):
-            if value is None or precision == Precision.DAY:
-                continue
-            a, b = _day(value, first, stop), _day(_period_end(value, precision), first, stop)
-            if b > a:
-                ax.barh(
-                    y,
-                    (b - a).days,
-                    left=_num(a),
-                    height=0.62,
-                    color="white",
-                    alpha=0.65,
-                    hatch="////",
-                    edgecolor="#666666",
-                    linewidth=0,
-                )
-        for value, qualifier in ((r.start, r.start_qualifier), (r.end, r.end_qualifier)):
-            if value is None or qualifier is None or not first <= value < stop:
-                continue
-            marker = "<" if qualifier == "not later than" else ">"
-            ax.plot(
-                [_num(value)], [y], marker=marker, color="black", markersize=5, linestyle="none"
-            )
-    events = _events(history, within)
-    types = sorted({e.type for e in events})
-    top = len(rows)
-    for i, kind in enumerate(types):
-        days = [_num(e.start) for e in events if e.type == kind and first <= e.start < stop]
-        ax.plot(
-            days,
-            [top + 0.1 * (i % 3) - 0.1] * len(days),
-            linestyle="none",
-            marker=_EVENT_MARKERS[i % len(_EVENT_MARKERS)],
-            color="#333333",
-            markerfacecolor="white",
-            markersize=6,
-        )
-    labels = [
-        textwrap.shorten(f"{state} · {o}" if o else state, 44, placeholder="…") for state, o in rows
-    ] + ["events"]
-    ax.set_yticks(range(len(rows) + 1), labels, fontsize=8)
-    ax.set_ylim(-0.7, len(rows) + 0.7)
-    ax.set_xlim(_num(first), _num(stop))
-    step = 1 if end - start <= 12 else 2 if end - start <= 30 else 5
-    ticks = [y for y in range(start, end + 2) if y % step == 0]
-    ax.set_xticks([_num(date(y, 1, 1)) for y in ticks], [str(y) for y in ticks], fontsize=8)
-    ax.xaxis.set_minor_locator(MultipleLocator(365.25))
-    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-    ax.set_axisbelow(True)
-    where = f"{short_label(history, history.resolve(org).id)} memberships" if org else "Memberships"
-    ax.set_title(f"{where} {start}–{end}", loc="left")
-    roles = sorted({r.role or "" for r in relations if r.kind == "member-of"})
-    handles: list[Any] = [
-        Patch(
-            facecolor=_ROLES.get(role, _ROLES[""])[0],
-            hatch=_ROLES.get(role, _ROLES[""])[1],
-            edgecolor="black",
-            label=role or "member",
-        )
-        for role in roles
-    ]
-    if any(r.kind == "not-member-of" for r in relations):
-        handles.append(
-            Patch(
-                facecolor="white",
-                hatch="---",
-                edgecolor="black",
-                linestyle="--",
-                label="stated non-member",
-            )
-        )
-    handles.append(
-        Patch(
-            facecolor="white", hatch="////", edgecolor="#666666", label="date known to month/year"
-        )
-    )
-    handles.append(
-        Line2D([], [], marker="<", linestyle="none", color="black", label="began by / ended by")
-    )
-    handles.append(Line2D([], [], marker=">", linestyle="none", color="black", label="or later"))
-    handles += [
-        Line2D(
-            [],
-            [],
-            marker=_EVENT_MARKERS[i % len(_EVENT_MARKERS)],
-            linestyle="none",
-            color="#333333",
-            markerfacecolor="white",
-            label=kind,
-        )
-        for i, kind in enumerate(types)
-    ]
-    fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False)
-    fig.set_label(f"bars:{drawn}")
-    return fig
 
 
 # Metrics -------------------------------------------------------------------------------------
@@ -641,7 +426,7 @@ def metrics_figure(
     chosen = list(metrics or DEFAULT_METRICS)
     rows = metrics_table(history, start, end, org=org, metrics=chosen)
     definitions = {m.name: m.definition for m in METRICS}
-    fig = _figure(10, 2.6 * len(chosen) + 0.4)
+    fig = new_figure(10, 2.6 * len(chosen) + 0.4)
     axes = fig.subplots(len(chosen), 1, sharex=True, squeeze=False).ravel()
     for ax, name in zip(axes, chosen, strict=True):
         series: dict[str, dict[int, float]] = {}

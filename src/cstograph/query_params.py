@@ -56,8 +56,9 @@ def bind_parameters(
         if kind == "entity":
             if history is None:
                 from .history import History
+                from .store import as_memory
 
-                history = History(graph)
+                history = History(as_memory(graph))
             bindings[name] = history.iri(history.resolve(value).id)
         elif kind == "year":
             if not value.isdigit() or len(value) != 4:

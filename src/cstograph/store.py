@@ -14,12 +14,13 @@ from typing import Any
 
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.stores.memory import Memory
 
 from . import paths
 from .errors import DataFileError, NetworkRefusedError
 from .terms import PREFIXES
 
-__all__ = ["RDF_FORMATS", "load", "parse_file"]
+__all__ = ["RDF_FORMATS", "as_memory", "load", "parse_file"]
 
 #: File extensions we read, with the rdflib parser for each.
 RDF_FORMATS: dict[str, str] = {
@@ -159,3 +160,19 @@ def load(
     for path in files:
         parse_file(graph, path, allow_network=allow_network)
     return graph
+
+
+def as_memory(graph: Graph) -> Graph:
+    """The graph itself when it is in memory; otherwise an in-memory copy of a store's (an
+    Oxigraph directory's, an endpoint's) default graph, fetched with one CONSTRUCT query.
+
+    The temporal index, validation and the summaries read many small patterns: one query
+    that copies the triples is far cheaper than thousands of requests to a store.
+    """
+    if isinstance(graph.store, Memory):
+        return graph
+    copy = new_graph()
+    result = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    for triple in result:
+        copy.add(triple)  # type: ignore[arg-type]
+    return copy

@@ -8,7 +8,8 @@ variable:
 - ``oxigraph:DIR``: a persistent Oxigraph (RocksDB) directory, opened read-only through
   oxrdflib, so it can be read while an Oxigraph server holds it.
 - ``sparql:URL``: a SPARQL 1.1 query endpoint (Oxigraph, Fuseki, GraphDB, Virtuoso, QLever),
-  read over the SPARQL protocol; nothing but that URL is ever contacted.
+  read over the SPARQL protocol by :mod:`cstograph.endpoint`; nothing but that URL is ever
+  contacted.
 
 :func:`load_files` builds or extends an Oxigraph directory **all or nothing**: every file is
 parsed first, the new store is built in a sibling directory (a hard-linked copy of the old one
@@ -26,28 +27,20 @@ import fcntl
 import gc
 import os
 import shutil
-import socket
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from rdflib.query import Result
-from rdflib.term import Identifier
 
 from . import paths
+from .endpoint import DEFAULT_TIMEOUT, EndpointStore, graph_store_url, one_line
 from .errors import DataFileError, StoreError
 from .store import RDF_FORMATS, _check_offline, load
 from .terms import PREFIXES
@@ -65,9 +58,6 @@ __all__ = [
 
 #: The environment variable that names the store when ``--store`` is not given.
 ENV_VAR = "CSTOGRAPH_STORE"
-
-#: Seconds to wait for a SPARQL endpoint before giving up (queries; loads wait longer).
-DEFAULT_TIMEOUT = 30.0
 
 StoreKind = Literal["memory", "oxigraph", "sparql"]
 
@@ -262,7 +252,7 @@ def _open_oxigraph(path: Path) -> Any:
     try:
         return pyoxigraph.Store.read_only(str(path))
     except OSError as exc:
-        raise StoreError(f"oxigraph:{path}: cannot open: {_one_line(exc)}") from None
+        raise StoreError(f"oxigraph:{path}: cannot open: {one_line(exc)}") from None
 
 
 def triple_count(spec: StoreSpec | str, *, timeout: float = DEFAULT_TIMEOUT) -> int:
@@ -283,142 +273,6 @@ def triple_count(spec: StoreSpec | str, *, timeout: float = DEFAULT_TIMEOUT) -> 
 def _ox_count(ox_store: Any) -> int:
     """Quads in the store (every triple :func:`load_files` writes is in the default graph)."""
     return len(ox_store)
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-# ---------------------------------------------------------------------------------------------
-# A SPARQL endpoint: timeouts and HTTP errors as one line
-# ---------------------------------------------------------------------------------------------
-
-
-class EndpointStore(SPARQLStore):
-    """rdflib's read-only :class:`~rdflib.plugins.stores.sparqlstore.SPARQLStore`, with a
-    timeout on every request and every failure turned into one :class:`StoreError` line.
-
-    Queries go as an ``application/x-www-form-urlencoded`` POST (SPARQL 1.1 protocol), so long
-    queries are not cut by URL limits. The graph identifier ``urn:x-rdflib:default`` means the
-    endpoint's own default graph: no ``default-graph-uri`` is sent for it.
-
-    Parameters
-    ----------
-    url
-        The query endpoint.
-    timeout
-        Seconds to wait for each answer.
-    """
-
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-        super().__init__(query_endpoint=url, returnFormat="json")
-        self.url = url
-        self.timeout = timeout
-
-    def query(  # type: ignore[override]
-        self,
-        query: Query | str,
-        initNs: Mapping[str, Any] | None = None,
-        initBindings: Mapping[str, Identifier] | None = None,
-        queryGraph: str | None = None,
-        DEBUG: bool = False,
-    ) -> Result:
-        if not isinstance(query, str):
-            # an already parsed query has lost its text: let rdflib evaluate it over triples()
-            raise NotImplementedError("parsed queries are evaluated by rdflib")
-        return super().query(query, initNs, initBindings, queryGraph, DEBUG)
-
-    def _query(
-        self,
-        query: str,
-        default_graph: str | None = None,
-        named_graph: str | None = None,
-    ) -> Result:
-        self._queries += 1
-        params = {"query": query}
-        if default_graph is not None and str(default_graph) != str(DATASET_DEFAULT_GRAPH_ID):
-            params["default-graph-uri"] = str(default_graph)
-        body = urllib.parse.urlencode(params).encode("utf-8")
-        headers = {
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9, "
-            "text/turtle;q=0.8",
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        with self._request(self.url, body, headers, self.timeout) as (content_type, data):
-            return Result.parse(BytesIO(data), content_type=content_type)
-
-    @contextlib.contextmanager
-    def _request(
-        self, url: str, body: bytes | IO[bytes], headers: Mapping[str, str], timeout: float
-    ) -> Iterator[tuple[str, bytes]]:
-        request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-                data = response.read()
-        except urllib.error.HTTPError as exc:
-            detail = ""
-            with contextlib.suppress(Exception):
-                detail = exc.read().decode("utf-8", "replace").strip().splitlines()[0][:200]
-            reason = f"HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
-            raise StoreError(f"{url}: {reason}") from None
-        except TimeoutError:
-            raise StoreError(f"{url}: no answer within {timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise StoreError(f"{url}: no answer within {timeout:g} s") from None
-            reason = exc.reason if isinstance(exc.reason, str) else _one_line(exc.reason)
-            raise StoreError(f"{url}: cannot connect: {reason}") from None
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"{url}: {_one_line(exc)}") from None
-        yield content_type, data
-
-    def ping(self) -> None:
-        """Ask ``ASK {}``; raise :class:`StoreError` unless the endpoint answers."""
-        try:
-            result = self._query("ASK {}")
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise StoreError(f"{self.url}: not a SPARQL endpoint: {_one_line(exc)}") from None
-        if result.type != "ASK":
-            raise StoreError(f"{self.url}: not a SPARQL endpoint (ASK gave no boolean)")
-
-    def count(self) -> int:
-        """Triples in the endpoint's default graph."""
-        result = self._query("SELECT (COUNT(*) AS ?c) WHERE { ?s ?p ?o }")
-        row = next(iter(result))
-        return int(str(row[0]))  # type: ignore[index]
-
-    def post_graph(self, store_url: str, body: IO[bytes], length: int, timeout: float) -> None:
-        """POST N-Triples to the default graph of a Graph Store Protocol endpoint."""
-        target = store_url + ("&" if "?" in store_url else "?") + "default"
-        headers = {"Content-Type": "application/n-triples", "Content-Length": str(length)}
-        with self._request(target, body, headers, timeout):
-            pass
-
-
-def graph_store_url(query_url: str) -> str:
-    """The Graph Store Protocol endpoint next to a query endpoint, by Oxigraph's layout.
-
-    Raises
-    ------
-    StoreError
-        The URL does not end in ``/query``: pass the store endpoint explicitly.
-
-    Examples
-    --------
-    >>> graph_store_url("http://127.0.0.1:7878/query")
-    'http://127.0.0.1:7878/store'
-    """
-    parts = urllib.parse.urlsplit(query_url)
-    if not parts.path.endswith("/query"):
-        raise StoreError(
-            f"{query_url}: cannot tell its Graph Store Protocol endpoint (Oxigraph's query URL "
-            "ends in /query); pass it with --graph-store URL"
-        )
-    path = parts.path.removesuffix("/query") + "/store"
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,7 +371,7 @@ def _check_file(path: Path, *, allow_network: bool) -> int:
         reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
         raise DataFileError(str(path), " ".join(reason.split()), exc.lineno) from None
     except (OSError, ValueError) as exc:
-        raise DataFileError(str(path), f"cannot read: {_one_line(exc)}") from None
+        raise DataFileError(str(path), f"cannot read: {one_line(exc)}") from None
     return count
 
 
@@ -700,7 +554,7 @@ def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: L
             current.backup(str(aside))  # hard links to the immutable SST files
             del current
         except OSError as exc:
-            raise StoreError(f"oxigraph:{target}: cannot copy: {_one_line(exc)}") from None
+            raise StoreError(f"oxigraph:{target}: cannot copy: {one_line(exc)}") from None
     building = pyoxigraph.Store(str(aside))
     small = [p for p in files if p.stat().st_size < _BULK_FILE_SIZE]
     try:
@@ -730,8 +584,6 @@ def _load_endpoint(
     report: LoadReport,
     timeout: float,
 ) -> None:
-    import pyoxigraph
-
     store = EndpointStore(url, timeout=min(timeout, DEFAULT_TIMEOUT))
     target = graph_store or graph_store_url(url)
     report.triples_before = store.count()
@@ -740,11 +592,6 @@ def _load_endpoint(
         extra = _shipped_files()
         report.shipped_files = len(extra)
         report.created = True
-    with tempfile.TemporaryFile() as body:
-        for path in extra + files:
-            triples = (quad.triple for quad in _parse(path))
-            pyoxigraph.serialize(triples, body, pyoxigraph.RdfFormat.N_TRIPLES)
-        length = body.tell()
-        body.seek(0)
-        store.post_graph(target, body, length, timeout)
+    per_file = ((quad.triple for quad in _parse(path)) for path in extra + files)
+    store.post_graph(target, per_file, timeout)
     report.triples_after = store.count()

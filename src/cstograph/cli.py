@@ -15,6 +15,16 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .cli_options import (
+    claims_option,
+    data_options,
+    format_option,
+    open_data,
+    open_history,
+    store_option,
+    time_options,
+    when,
+)
 from .errors import CstographError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,108 +49,6 @@ class _Group(click.Group):
             raise _Failure(error) from None
 
 
-def _remember_store(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    ctx.meta["cstograph.store"] = value
-
-
-def _store_option(func: F) -> F:
-    """``--store SPEC`` (or ``CSTOGRAPH_STORE``): where the graph is read from."""
-    return click.option(
-        "--store",
-        envvar="CSTOGRAPH_STORE",
-        metavar="SPEC",
-        expose_value=False,
-        callback=_remember_store,
-        help="Read the graph from memory (default: the shipped graph and --data), "
-        "oxigraph:DIR (an on-disk store built with `cstograph load`) or sparql:URL "
-        "(a SPARQL 1.1 endpoint). Also CSTOGRAPH_STORE.",
-    )(func)
-
-
-def _open(data: tuple[Path, ...], allow_network: bool, *, native: bool = False) -> Any:
-    """The graph the command reads: memory, an Oxigraph directory or an endpoint (as an
-    in-memory copy unless ``native``, for commands that read many small patterns)."""
-    from .stores import open_graph
-
-    spec = click.get_current_context().meta.get("cstograph.store")
-    graph = open_graph(spec, data, allow_network=allow_network)
-    if native:
-        return graph
-    from .store import as_memory
-
-    return as_memory(graph)
-
-
-def _data_options(func: F) -> F:
-    """``--data FILE`` (repeatable), ``--allow-network`` and ``--store``, for commands that
-    load the graph."""
-    func = _store_option(func)
-    func = click.option(
-        "--allow-network",
-        is_flag=True,
-        help="Permit SERVICE, FROM <url> and remote JSON-LD contexts (off by default).",
-    )(func)
-    return click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        metavar="FILE",
-        help="Also load this RDF file (Turtle, N-Triples, JSON-LD, RDF/XML). Repeatable.",
-    )(func)
-
-
-def _format_option(*choices: str) -> Callable[[F], F]:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help="Output format.",
-    )
-
-
-def _time_options(func: F) -> F:
-    """``--year``, ``--on``, ``--from``, ``--to``: the time a question is about."""
-    options = [
-        click.option(
-            "--to", "to_", metavar="DATE", help="...until DATE (a coarse DATE: all of it)."
-        ),
-        click.option("--from", "from_", metavar="DATE", help="In effect at any time from DATE..."),
-        click.option(
-            "--on", metavar="DATE", help="In effect on DATE (YYYY, YYYY-MM or YYYY-MM-DD)."
-        ),
-        click.option("--year", metavar="YYYY", help="In effect at any time during the year."),
-    ]
-    for option in options:
-        func = option(func)
-    return func
-
-
-def _when(year: str | None, on: str | None, from_: str | None, to_: str | None) -> dict[str, Any]:
-    """The History keyword arguments for the time options."""
-    between = (from_, to_) if (from_ or to_) else None
-    return {"year": year, "on": on, "between": between}
-
-
-def _history(data: tuple[Path, ...], allow_network: bool, claims: str = "preferred") -> Any:
-    from .history import History
-
-    return History(_open(data, allow_network), claims=claims)
-
-
-def _claims_option(func: F) -> F:
-    """``--claims preferred|all``: which of conflicting claims to show."""
-    return click.option(
-        "--claims",
-        type=click.Choice(["preferred", "all"]),
-        default="preferred",
-        show_default=True,
-        help="Where sources conflict, show the preferred claim only, or every claim.",
-    )(func)
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cstograph")
 def cli() -> None:
@@ -152,13 +60,13 @@ def cli() -> None:
 
 
 @cli.command()
-@_data_options
-@_format_option("table", "json")
+@data_options
+@format_option("table", "json")
 def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     """Count triples, entities by class, relations by kind, events, the span and sources."""
     from .summary import summarize
 
-    summary = summarize(_open(data, allow_network))
+    summary = summarize(open_data(data, allow_network))
     if fmt == "json":
         click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -195,8 +103,8 @@ def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     help="Validate FILES with the ontology alone, without the shipped graph.",
 )
 @click.option("--allow-network", is_flag=True, help="Permit remote JSON-LD contexts.")
-@_store_option
-@_format_option("table", "json")
+@store_option
+@format_option("table", "json")
 def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str) -> None:
     """Check the graph (and FILES, if given) against the SHACL shapes and the violation queries.
 
@@ -210,7 +118,7 @@ def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str)
     if spec and spec != "memory":
         if files:
             raise click.UsageError("FILES are validated in memory: load them into the store first")
-        report = validate_graph(_open((), allow_network))
+        report = validate_graph(open_data((), allow_network))
     else:
         report = run_validation(
             files, include_graph=not (only and files), allow_network=allow_network
@@ -263,9 +171,9 @@ def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str)
     help="Bind ?NAME to VALUE (an entity name, a year, a date or text, as the named query "
     "declares; in your own queries an entity name). Repeatable.",
 )
-@_time_options
-@_data_options
-@_format_option("table", "csv", "tsv", "json")
+@time_options
+@data_options
+@format_option("table", "csv", "tsv", "json")
 def query(
     text: str | None,
     query_file: Path | None,
@@ -320,23 +228,23 @@ def query(
 
     source = named.text if named else text
     prepare(source, allow_network=allow_network)  # report a bad query before loading
-    graph = _open(data, allow_network, native=True)
-    bindings = bind_parameters(graph, named, params, **_when(year, on, from_, to_))
+    graph = open_data(data, allow_network, native=True)
+    bindings = bind_parameters(graph, named, params, **when(year, on, from_, to_))
     result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
     click.echo(render_sparql(result, fmt))
 
 
 @cli.command()
 @click.argument("org")
-@_time_options
+@time_options
 @click.option(
     "--role",
     help="Only this role (full member, observer, signatory, suspended, participation frozen, "
     "...), or 'all'. Default: the roles that count as membership.",
 )
-@_claims_option
-@_data_options
-@_format_option("table", "json", "csv")
+@claims_option
+@data_options
+@format_option("table", "json", "csv")
 def members(
     org: str,
     year: str | None,
@@ -358,8 +266,8 @@ def members(
     """
     from .output import render_relations
 
-    history = _history(data, allow_network, claims)
-    found = history.members(org, role=role, **_when(year, on, from_, to_))
+    history = open_history(data, allow_network, claims)
+    found = history.members(org, role=role, **when(year, on, from_, to_))
     click.echo(render_relations(found, fmt))
 
 
@@ -373,10 +281,10 @@ def members(
 )
 @click.option("--subject", help="Only relations whose subject is this entity.")
 @click.option("--object", "object_", help="Only relations whose object is this entity.")
-@_time_options
-@_claims_option
-@_data_options
-@_format_option("table", "json", "csv")
+@time_options
+@claims_option
+@data_options
+@format_option("table", "json", "csv")
 def relations(
     kind: str | None,
     subject: str | None,
@@ -398,23 +306,23 @@ def relations(
     """
     from .output import render_relations
 
-    history = _history(data, allow_network, claims)
-    found = history.relations(kind, subject, object_, **_when(year, on, from_, to_))
+    history = open_history(data, allow_network, claims)
+    found = history.relations(kind, subject, object_, **when(year, on, from_, to_))
     click.echo(render_relations(found, fmt))
 
 
 @cli.command()
 @click.argument("entity")
-@_claims_option
-@_data_options
-@_format_option("table", "json", "csv")
+@claims_option
+@data_options
+@format_option("table", "json", "csv")
 def timeline(
     entity: str, claims: str, data: tuple[Path, ...], allow_network: bool, fmt: str
 ) -> None:
     """Every relation and event of ENTITY in date order, with sources."""
     from .output import render_timeline
 
-    history = _history(data, allow_network, claims)
+    history = open_history(data, allow_network, claims)
     click.echo(render_timeline(history.timeline(entity), fmt))
 
 
@@ -429,9 +337,9 @@ def timeline(
     ),
     help="Only relations of this kind.",
 )
-@_claims_option
-@_data_options
-@_format_option("table", "json", "csv")
+@claims_option
+@data_options
+@format_option("table", "json", "csv")
 def diff(
     t1: str,
     t2: str,
@@ -449,14 +357,14 @@ def diff(
     """
     from .output import render_changes
 
-    history = _history(data, allow_network, claims)
+    history = open_history(data, allow_network, claims)
     click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind), fmt))
 
 
 @cli.command()
 @click.argument("entity", required=False)
-@_data_options
-@_format_option("table", "json", "csv")
+@data_options
+@format_option("table", "json", "csv")
 def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     """Claims that sources disagree on (about ENTITY, if given), grouped, each with its
     sources, which one is preferred and why. Temporal commands show the preferred claim;
@@ -464,7 +372,7 @@ def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, f
     from .conflicts import find_conflicts
     from .output import render_conflicts
 
-    click.echo(render_conflicts(find_conflicts(_open(data, allow_network), entity), fmt))
+    click.echo(render_conflicts(find_conflicts(open_data(data, allow_network), entity), fmt))
 
 
 @cli.command(name="import")
@@ -475,7 +383,7 @@ def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, f
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the Turtle here (only if every row is good).",
 )
-@_data_options
+@data_options
 def import_(csv_file: Path, out: Path, data: tuple[Path, ...], allow_network: bool) -> None:
     """Turn a CSV of relations (one row per relation and source; columns in the README) into
     validated Turtle. A bad row is reported with its row number and nothing is written."""

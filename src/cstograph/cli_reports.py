@@ -13,28 +13,13 @@ from typing import Any, TypeVar
 
 import click
 
+from .cli_options import data_options, open_data, open_history
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 KINDS = ("member-of", "not-member-of", "contributes-to-force", "hosts-base", "holds-office")
 PLOT_KINDS = ("network", "timeline", "grid", "animate", "metrics")
 FIRST_YEAR, LAST_YEAR = 1991, 2026
-
-
-def _data_options(func: F) -> F:
-    """``--data FILE`` (repeatable) and ``--allow-network``, as the other commands have."""
-    func = click.option(
-        "--allow-network",
-        is_flag=True,
-        help="Permit remote JSON-LD contexts in --data files (off by default).",
-    )(func)
-    return click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        metavar="FILE",
-        help="Also load this RDF file (Turtle, N-Triples, JSON-LD, RDF/XML). Repeatable.",
-    )(func)
 
 
 def _range_options(func: F) -> F:
@@ -44,13 +29,6 @@ def _range_options(func: F) -> F:
     return click.option(
         "--from", "from_", type=int, default=FIRST_YEAR, show_default=True, metavar="YYYY"
     )(func)
-
-
-def _history(data: tuple[Path, ...], allow_network: bool) -> Any:
-    from .history import History
-    from .store import load
-
-    return History(load(data, allow_network=allow_network))
 
 
 def _years(from_: int, to_: int) -> None:
@@ -69,7 +47,7 @@ def _years(from_: int, to_: int) -> None:
     help="Only this metric (repeatable); see --list.",
 )
 @click.option("--list", "list_", is_flag=True, help="List the metrics and their definitions.")
-@_data_options
+@data_options
 @click.option(
     "--format",
     "fmt",
@@ -101,7 +79,7 @@ def metrics(
         click.echo(render_records(definitions(), fmt))
         return
     _years(from_, to_)
-    history = _history(data, allow_network)
+    history = open_history(data, allow_network)
     rows = metrics_table(history, from_, to_, org=org, metrics=list(metric_names) or None)
     click.echo(render_records(rows, fmt, COLUMNS))
 
@@ -117,7 +95,7 @@ def metrics(
 )
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
 @click.option("--org", "orgs", multiple=True, help="Only relations with this organization.")
-@_data_options
+@data_options
 def snapshot(
     year: int | None,
     on: str | None,
@@ -139,7 +117,7 @@ def snapshot(
     snapshot_format(out)  # refuse a bad extension before loading anything
     if (year is None) == (on is None):
         raise click.UsageError("give --year or --on (one of them)")
-    history = _history(data, allow_network)
+    history = open_history(data, allow_network)
     graph = build(history, year=year, on=on, kinds=kinds or None, orgs=orgs or None)
     write_snapshot(graph, out)
     click.echo(
@@ -168,16 +146,15 @@ def snapshot(
     is_flag=True,
     help="Export the OWL-Time view of the relations' intervals instead of the graph.",
 )
-@_data_options
+@data_options
 def export(
     fmt: str, out: Path | None, owl_time: bool, data: tuple[Path, ...], allow_network: bool
 ) -> None:
     """Export the RDF: the ontology, the shipped graph and any --data, or their intervals
     in OWL-Time (time:Interval, time:hasBeginning/time:hasEnd, time:inXSDDate)."""
     from .export import owl_time_view, serialize_rdf, write_text
-    from .store import load
 
-    graph = load(data, allow_network=allow_network)
+    graph = open_data(data, allow_network)
     if fmt == "csv":
         if owl_time:
             raise click.UsageError("--owl-time is an RDF view; it has no csv form")
@@ -218,7 +195,7 @@ def export(
     metavar="NAME",
     help="metrics: draw this metric (repeatable; default members, density, russia_share).",
 )
-@_data_options
+@data_options
 def plot(
     kind: str,
     out: Path,
@@ -239,7 +216,7 @@ def plot(
     from . import plot as plots
 
     plots.check_extension(kind, out)
-    history = _history(data, allow_network)
+    history = open_history(data, allow_network)
     first, last = plots.default_range(history, from_, to_)
     _years(first, last)
     drawn = plots.draw(
@@ -264,7 +241,7 @@ def plot(
 )
 @click.option("--from", "from_", type=int, metavar="YYYY", help="First year (default: the data's).")
 @click.option("--to", "to_", type=int, metavar="YYYY", help="Last year (default: the data's).")
-@_data_options
+@data_options
 def report(
     out: Path, from_: int | None, to_: int | None, data: tuple[Path, ...], allow_network: bool
 ) -> None:
@@ -280,7 +257,7 @@ def report(
         click.echo(message, err=True)
 
     written = build_report(
-        out, start=from_, end=to_, data=data, allow_network=allow_network, progress=progress
+        out, start=from_, end=to_, progress=progress, graph=open_data(data, allow_network)
     )
     click.echo(f"Wrote {len(written)} files into {out}:")
     for path in written:

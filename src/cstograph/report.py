@@ -9,6 +9,8 @@ import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from rdflib import Graph
+
 from .errors import CstographError
 
 __all__ = ["NotValidError", "build_report"]
@@ -32,8 +34,11 @@ def build_report(
     data: Iterable[Path | str] = (),
     allow_network: bool = False,
     progress: Callable[[str], None] = _nothing,
+    graph: Graph | None = None,
 ) -> list[Path]:
     """Validate the graph and write the report into ``out``; return the files written.
+
+    The graph is the shipped one plus ``data``, or ``graph`` when given (a store's copy).
 
     ``out`` gets ``snapshots/YYYY.graphml`` for every year, ``metrics.csv``, the diagrams
     (``network.png`` and ``.svg`` of the last year, ``timeline.png``, ``grid.png``,
@@ -51,15 +56,19 @@ def build_report(
     from .metrics import COLUMNS, metrics_table
     from .snapshot import snapshots
     from .store import load
-    from .validation import validate
+    from .validation import validate, validate_graph
 
     out = Path(out)
     progress("Validating the graph ...")
-    report = validate(list(data), allow_network=allow_network)
+    if graph is None:
+        report = validate(list(data), allow_network=allow_network)
+        graph = load(data, allow_network=allow_network)
+    else:
+        report = validate_graph(graph)
     if not report.conforms:
         count = len(report.shape_violations) + sum(len(q.rows) for q in report.query_violations)
         raise NotValidError(f"the graph does not validate ({count} violations): run validate")
-    history = History(load(data, allow_network=allow_network))
+    history = History(graph)
     first, last = plot.default_range(history, start, end)
     if first > last:
         from .errors import InputError

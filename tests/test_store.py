@@ -60,3 +60,41 @@ def test_rdfxml_doctype_refused(tmp_path):
     path.write_text('<?xml version="1.0"?><!DOCTYPE rdf:RDF SYSTEM "http://example.org/x.dtd"><x/>')
     with pytest.raises(NetworkRefusedError):
         load([path], include_graph=False)
+
+
+def test_parsed_graphs_are_cached_by_file_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSTOGRAPH_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "mine.ttl"
+    data.write_text(
+        '<https://w3id.org/cstograph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "one" .\n'
+    )
+    first = load([data], include_graph=False)
+    assert len(list((tmp_path / "cache").glob("graph-*.pickle"))) == 1
+    again = load([data], include_graph=False)
+    assert set(again) == set(first)
+    again.add((CS.y, RDF.type, CST.State))  # a caller's change never reaches the cache
+    assert (CS.y, RDF.type, CST.State) not in load([data], include_graph=False)
+    data.write_text(
+        '<https://w3id.org/cstograph/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "two" .\n'
+    )
+    import os
+
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns + 1_000_000))
+    changed = load([data], include_graph=False)
+    labels = {str(o) for o in changed.objects(CS.x, None)}
+    assert labels == {"two"}
+
+
+def test_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSTOGRAPH_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    load(include_graph=False)
+    assert not list(tmp_path.rglob("*.pickle"))
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSTOGRAPH_CACHE", str(tmp_path))
+    expected = len(load(include_graph=False))
+    for cached in tmp_path.glob("graph-*.pickle"):
+        cached.write_bytes(b"not a pickle")
+    assert len(load(include_graph=False)) == expected

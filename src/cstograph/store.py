@@ -6,8 +6,12 @@ files whose ``@context`` points at a URL are refused unless ``allow_network`` is
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -156,10 +160,61 @@ def load(
     if include_graph:
         files.extend(paths.graph_files())
     files.extend(Path(f) for f in extra_files)
+    cache = _cache_file(files, allow_network)
+    if cache is not None:
+        try:
+            with cache.open("rb") as stream:
+                cached = pickle.load(stream)
+            if isinstance(cached, Graph):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
     graph = new_graph()
     for path in files:
         parse_file(graph, path, allow_network=allow_network)
+    if cache is not None:
+        _write_cache(cache, graph)
     return graph
+
+
+def _cache_file(files: list[Path], allow_network: bool) -> Path | None:
+    """Where the parsed graph of exactly these files (by path, size and modification time)
+    is cached, or None when caching is off (``CSTOGRAPH_CACHE=off``) or a file is missing.
+
+    Parsing Turtle is most of a command's start-up; unpickling the parsed graph is about
+    six times faster. The cache lives in ``$CSTOGRAPH_CACHE`` or ``$XDG_CACHE_HOME/cstograph``
+    (``~/.cache/cstograph``) and only ever holds graphs this code parsed itself.
+    """
+    setting = os.environ.get("CSTOGRAPH_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    try:
+        stamp = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    except OSError:
+        return None  # parse_file reports the missing file
+    import rdflib
+
+    from . import __version__
+
+    key = repr((stamp, allow_network, __version__, rdflib.__version__, sys.version_info[:2]))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    base = (
+        Path(setting)
+        if setting
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cstograph"
+    )
+    return base / f"graph-{digest}.pickle"
+
+
+def _write_cache(path: Path, graph: Graph) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as stream:
+            pickle.dump(graph, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written is no cache; the graph is still right
 
 
 def as_memory(graph: Graph) -> Graph:

@@ -94,9 +94,9 @@ def inject_values(text: str, bindings: Mapping[str, Identifier]) -> str:
 
     Examples
     --------
-    >>> from rdflib import Literal
-    >>> inject_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal(1)})
-    'SELECT ?s WHERE { VALUES (?o) { (1) } ?s ?p ?o }'
+    >>> from rdflib import URIRef
+    >>> inject_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": URIRef("https://example.org/x")})
+    'SELECT ?s WHERE { VALUES (?o) { (<https://example.org/x>) } ?s ?p ?o }'
     """
     if not bindings:
         return text

@@ -239,6 +239,10 @@ class History:
     claims
         ``"preferred"`` (default): where sources conflict, only the claim marked
         ``cst:preferred true`` (claims in no conflict always count); ``"all"``: every claim.
+    relations
+        The relation records, when already read by other means (:mod:`cstograph.fastload`
+        reads them straight from the parser's triples); ``None`` (default): read them from
+        ``graph``.
 
     Examples
     --------
@@ -250,14 +254,21 @@ class History:
     'cs:kyrgyzstan'
     """
 
-    def __init__(self, graph: Graph, *, claims: str = "preferred") -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        *,
+        claims: str = "preferred",
+        relations: Iterable[Relation] | None = None,
+    ) -> None:
         if claims not in CLAIMS:
             raise InputError(f"unknown claims setting {claims!r}; use one of {', '.join(CLAIMS)}")
         self.graph = graph
         self.claims = claims
         self._labels: dict[URIRef, str] = {}
+        read = self._read_relations() if relations is None else relations
         self._relations: list[Relation] = sorted(
-            (r for r in self._read_relations() if claims == "all" or r.preferred is not False),
+            (r for r in read if claims == "all" or r.preferred is not False),
             key=lambda r: (r.start, r.id),
         )
         self._by_entity: dict[str, list[Relation]] = defaultdict(list)
@@ -514,8 +525,8 @@ class History:
         pool: Iterable[Relation] = self._relations
         subject_id = self.resolve(subject).id if subject else None
         object_id = self.resolve(object).id if object else None
-        if subject_id:
-            pool = self._by_entity.get(subject_id, [])
+        if subject_id or object_id:  # the entity index holds every relation of an entity
+            pool = self._by_entity.get(subject_id or object_id or "", [])
         found = [
             r
             for r in pool

@@ -52,7 +52,7 @@ from .store import RDF_FORMATS, _check_offline, load, new_graph
 from .temporal import Precision, bound_range
 from .terms import CST, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 
-__all__ = ["history_from_file", "load_history"]
+__all__ = ["history_from_file", "load_history", "oxigraph_triples"]
 
 _OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -147,7 +147,16 @@ def _key(term: Any) -> str:
     return "_:" + term.value if isinstance(term, ox.BlankNode) else str(term.value)
 
 
-def _parse(path: Path, allow_network: bool) -> Iterator[Any]:
+def oxigraph_triples(path: Path, *, allow_network: bool = False) -> Iterator[Any]:
+    """The triples of an RDF file, parsed by pyoxigraph (blank nodes renamed apart).
+
+    Raises
+    ------
+    DataFileError
+        Unknown extension, missing file, or a syntax error (file, line and reason).
+    NetworkRefusedError
+        A JSON-LD remote context or an RDF/XML DOCTYPE without ``allow_network``.
+    """
     fmt = RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(RDF_FORMATS))
@@ -559,7 +568,7 @@ def load_history(
     reader = _Reader()
     try:
         for path in files:
-            reader.read(_parse(path, allow_network))
+            reader.read(oxigraph_triples(path, allow_network=allow_network))
     except _Irregular:
         graph = load(
             extra_files,

@@ -42,7 +42,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from . import paths
 from .endpoint import DEFAULT_TIMEOUT, EndpointStore, graph_store_url, one_line
 from .errors import DataFileError, StoreError
-from .store import RDF_FORMATS, _check_offline, load
+from .store import RDF_FORMATS, load
 from .terms import PREFIXES
 
 __all__ = [
@@ -346,33 +346,9 @@ def _check_file(path: Path, *, allow_network: bool) -> int:
 
     Raises :class:`DataFileError` (file, line, reason) or ``NetworkRefusedError``.
     """
-    import pyoxigraph
+    from .fastload import oxigraph_triples
 
-    fmt = _ox_format(path)
-    if not path.is_file():
-        raise DataFileError(str(path), "no such file")
-    if not allow_network and RDF_FORMATS[path.suffix.lower()] in ("json-ld", "xml"):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataFileError(str(path), f"cannot read: {exc}") from None
-        _check_offline(path, RDF_FORMATS[path.suffix.lower()], text)
-    count = 0
-    try:
-        for _ in pyoxigraph.parse(
-            path=str(path),
-            format=fmt,
-            base_iri=path.resolve().as_uri(),
-            without_named_graphs=True,
-        ):
-            count += 1
-    except SyntaxError as exc:
-        message = str(exc.msg if exc.msg else exc)
-        reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
-        raise DataFileError(str(path), " ".join(reason.split()), exc.lineno) from None
-    except (OSError, ValueError) as exc:
-        raise DataFileError(str(path), f"cannot read: {one_line(exc)}") from None
-    return count
+    return sum(1 for _ in oxigraph_triples(path, allow_network=allow_network))
 
 
 def load_files(

@@ -516,18 +516,6 @@ def _short_any(term: Any) -> str:
     return str(_rdflib(term))
 
 
-def _files(
-    extra_files: Iterable[Path | str], include_graph: bool, include_ontology: bool
-) -> list[Path]:
-    files: list[Path] = []
-    if include_ontology:
-        files.append(paths.ontology_file())
-    if include_graph:
-        files.extend(paths.graph_files())
-    files.extend(Path(f) for f in extra_files)
-    return files
-
-
 def load_history(
     extra_files: Iterable[Path | str] = (),
     *,
@@ -564,7 +552,9 @@ def load_history(
     >>> sorted(m.subject.label for m in history.members("CSTO", year=2007))[:3]
     ['Armenia', 'Belarus', 'Kazakhstan']
     """
-    files = _files(extra_files, include_graph, include_ontology)
+    files = paths.input_files(
+        extra_files, include_graph=include_graph, include_ontology=include_ontology
+    )
     reader = _Reader()
     try:
         for path in files:

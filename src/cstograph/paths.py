@@ -6,6 +6,7 @@ install, or running from the tree) has them at the repository root.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -39,3 +40,26 @@ def violation_queries() -> list[Path]:
 def graph_files() -> list[Path]:
     """The shipped graph, ``graph/*.ttl``, sorted by name."""
     return sorted((data_root() / "graph").glob("*.ttl"))
+
+
+def input_files(
+    extra_files: Iterable[Path | str] = (),
+    *,
+    include_graph: bool = True,
+    include_ontology: bool = True,
+) -> list[Path]:
+    """The files a load reads, in order: the ontology, the shipped graph, then the user's."""
+    files = [ontology_file()] if include_ontology else []
+    if include_graph:
+        files.extend(graph_files())
+    files.extend(Path(f) for f in extra_files)
+    return files
+
+
+def fingerprint(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...] | None:
+    """Each file's resolved path, size and modification time: equal fingerprints mean
+    unchanged files. ``None`` when a file is missing (the loader reports it)."""
+    try:
+        return tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    except OSError:
+        return None

@@ -154,12 +154,9 @@ def load(
     >>> (CS.csto, RDF.type, CST.Alliance) in graph
     True
     """
-    files: list[Path] = []
-    if include_ontology:
-        files.append(paths.ontology_file())
-    if include_graph:
-        files.extend(paths.graph_files())
-    files.extend(Path(f) for f in extra_files)
+    files = paths.input_files(
+        extra_files, include_graph=include_graph, include_ontology=include_ontology
+    )
     cache = _cache_file(files, allow_network)
     if cache is not None:
         try:
@@ -188,9 +185,8 @@ def _cache_file(files: list[Path], allow_network: bool) -> Path | None:
     setting = os.environ.get("CSTOGRAPH_CACHE", "")
     if setting.lower() in ("off", "0", "no"):
         return None
-    try:
-        stamp = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-    except OSError:
+    stamp = paths.fingerprint(files)
+    if stamp is None:
         return None  # parse_file reports the missing file
     import rdflib
 

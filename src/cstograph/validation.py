@@ -158,9 +158,9 @@ def validate(
     True
     """
     extra = [Path(f) for f in extra_files]
-    files = [paths.ontology_file(), *(paths.graph_files() if include_graph else []), *extra]
+    files = paths.input_files(extra, include_graph=include_graph)
     files += [paths.shapes_file(), *paths.violation_queries()]
-    key = (_fingerprint(files), include_graph, allow_network)
+    key = (paths.fingerprint(files), include_graph, allow_network)
     if key not in _REPORTS:
         graph = load(extra, include_graph=include_graph, allow_network=allow_network)
         _REPORTS.clear()
@@ -171,10 +171,3 @@ def validate(
 #: The last report, by the exact state of the files it read: validating the same unchanged
 #: files again (as a notebook or a test session does) returns it at once.
 _REPORTS: dict[tuple[object, ...], ValidationReport] = {}
-
-
-def _fingerprint(files: list[Path]) -> tuple[tuple[str, int, int], ...] | None:
-    try:
-        return tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    except OSError:
-        return None  # a missing file: load() reports it

@@ -63,7 +63,7 @@ class UnknownEntityError(InputError):
     """A name that matches no entity, or more than one."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """An entity as records show it: its short id (``cs:russia``) and label."""
 
@@ -71,7 +71,7 @@ class Entity:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a fact comes from: the source document and the place in it."""
 
@@ -81,7 +81,7 @@ class Source:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A reported quantity and how the source qualifies it."""
 
@@ -91,7 +91,7 @@ class Figure:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """One time-bounded relation, as every temporal answer reports it.
 
@@ -153,7 +153,7 @@ class Relation:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A dated one-off event (treaty signing, operation, statement, founding ...)."""
 
@@ -179,7 +179,7 @@ class Event:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """A difference between two times: a relation that began, ended or changed role."""
 

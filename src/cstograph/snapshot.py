@@ -87,30 +87,47 @@ def node_attributes(history: History, entity_id: str) -> dict[str, str]:
     >>> node_attributes(History(load()), "cs:russia")
     {'label': 'Russia', 'class': 'cst:State', 'type': 'state', 'qid': 'Q159'}
     """
-    graph = history.graph
-    node = history.iri(entity_id)
-    types = {t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef)}
-    ours = {t for t in types if str(t).startswith(str(CST._NS))}
-    cls = _most_specific(graph, ours or types)
-    qids = sorted(
-        str(m)[len(str(WD)) :]
-        for m in graph.objects(node, SKOS.exactMatch)
-        if str(m).startswith(str(WD))
-    )
-    return {
-        "label": history.label(node),
-        "class": short_name(cls) if cls is not None else "",
-        "type": history.label(cls) if cls is not None else "",
-        "qid": qids[0] if qids else "",
-    }
+    return _NodeAttributes(history)(entity_id)
 
 
-def _edge_attributes(relation: Relation, certain: bool) -> dict[str, Any]:
+class _NodeAttributes:
+    """:func:`node_attributes`, remembering the class and type of each set of rdf:types
+    (a large graph has many nodes but few distinct sets)."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self._classes: dict[frozenset[URIRef], tuple[str, str]] = {}
+
+    def __call__(self, entity_id: str, label: str | None = None) -> dict[str, str]:
+        history, graph = self.history, self.history.graph
+        node = history.iri(entity_id)
+        types = frozenset(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))
+        found = self._classes.get(types)
+        if found is None:
+            ours = {t for t in types if str(t).startswith(str(CST._NS))}
+            cls = _most_specific(graph, ours or set(types))
+            found = self._classes[types] = (
+                (short_name(cls), history.label(cls)) if cls is not None else ("", "")
+            )
+        qids = sorted(
+            str(m)[len(str(WD)) :]
+            for m in graph.objects(node, SKOS.exactMatch)
+            if str(m).startswith(str(WD))
+        )
+        return {
+            "label": label if label is not None else history.label(node),
+            "class": found[0],
+            "type": found[1],
+            "qid": qids[0] if qids else "",
+        }
+
+
+def _edge_attributes(relation: Relation, certain: bool, role_id: str) -> dict[str, Any]:
     return {
         "kind": relation.kind,
         "label": relation.label,
         "role": relation.role or "",
-        "role_id": short_name(relation.role_iri) if relation.role_iri is not None else "",
+        "role_id": role_id,
         "start": relation.start.isoformat(),
         "end": relation.end.isoformat() if relation.end else "",
         "start_precision": relation.start_precision,
@@ -179,39 +196,6 @@ def _pool(
     ]
 
 
-class _Builder:
-    """Adds and removes relation edges, keeping exactly the endpoints of present edges."""
-
-    def __init__(self, history: History) -> None:
-        self.history = history
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._nodes: dict[str, dict[str, str]] = {}
-
-    def _node(self, entity_id: str) -> None:
-        if entity_id not in self.graph:
-            if entity_id not in self._nodes:
-                self._nodes[entity_id] = node_attributes(self.history, entity_id)
-            self.graph.add_node(entity_id, **self._nodes[entity_id])
-
-    def put(self, relation: Relation, certain: bool) -> None:
-        u, v = relation.subject.id, relation.object.id
-        if self.graph.has_edge(u, v, key=relation.id):
-            self.graph.edges[u, v, relation.id]["certain"] = certain
-            return
-        self._node(u)
-        self._node(v)
-        self.graph.add_edge(u, v, key=relation.id, **_edge_attributes(relation, certain))
-
-    def drop(self, relation: Relation) -> None:
-        u, v = relation.subject.id, relation.object.id
-        if not self.graph.has_edge(u, v, key=relation.id):
-            return
-        self.graph.remove_edge(u, v, key=relation.id)
-        for node in {u, v}:
-            if self.graph.degree(node) == 0:
-                self.graph.remove_node(node)
-
-
 def snapshot(
     history: History,
     *,
@@ -246,12 +230,12 @@ def snapshot(
     if year is not None and on is not None:
         raise InputError("give year or on, not both")
     question = window(year=year, on=on)
-    builder = _Builder(history)
+    sweep = _Sweep(history)
     for relation in _pool(history, kinds, orgs):
         possible, certain = in_effect(relation.start_range, relation.end_range, question)
         if possible:
-            builder.put(relation, certain)
-    graph = builder.graph
+            sweep.put(relation, certain)
+    graph = sweep.graph()
     _describe(graph, question, int(year) if year is not None else None)
     return graph
 
@@ -323,8 +307,15 @@ def snapshots(
 
     One sweep: each relation's :func:`year_span` gives up to four boundary years (it may
     enter, become certain, become uncertain, leave); the sweep visits the years in order and
-    updates only the relations with a boundary there. Each yielded graph is a copy, equal
-    to ``snapshot(history, year=year, kinds=kinds, orgs=orgs)``.
+    updates only the relations with a boundary there. Each yielded graph equals
+    ``snapshot(history, year=year, kinds=kinds, orgs=orgs)``.
+
+    The yearly graphs share structure, so that a long range costs little more than its
+    changes: a year's graph copies only the adjacency entries that changed since the year
+    before and reuses the others, and node and edge attribute dicts are shared between
+    years. Each graph is therefore frozen (:func:`networkx.freeze`: adding or removing
+    nodes and edges raises ``NetworkXError``), and its attribute dicts must be read, not
+    changed. ``graph.copy()`` gives an ordinary graph of one's own to change.
 
     Examples
     --------
@@ -333,29 +324,137 @@ def snapshots(
     >>> swept = dict(snapshots(history, 2001, 2003, kinds=["hosts-base"]))
     >>> sorted(swept), swept[2002].graph["window"]
     ([2001, 2002, 2003], 'during 2002')
+    >>> nx.is_frozen(swept[2002]), nx.is_frozen(swept[2002].copy())
+    (True, False)
     """
     if not 1 <= start <= end <= 9998:
         raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
-    spans = [(r, year_span(r)) for r in _pool(history, kinds, orgs)]
     boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)
-    builder = _Builder(history)
-    for relation, span in spans:
+    for relation in _pool(history, kinds, orgs):
+        span = year_span(relation)
         bounds = {span.possible[0], span.possible[1] + 1, span.certain[0], span.certain[1] + 1}
-        if any(b <= start for b in bounds):  # its state at start needs setting
+        if min(bounds) <= start:  # its state at start needs setting
             boundaries[start].append((relation, span))
         for bound in bounds:
             if start < bound <= end:
                 boundaries[bound].append((relation, span))
+    sweep = _Sweep(history)
     for year in range(start, end + 1):
-        for relation, span in boundaries.get(year, ()):
+        sweep.next_year()
+        for relation, span in boundaries.pop(year, ()):
             possible, certain = span.state(year)
             if possible:
-                builder.put(relation, certain)
+                sweep.put(relation, certain)
             else:
-                builder.drop(relation)
-        graph = builder.graph.copy()
+                sweep.drop(relation)
+        graph = sweep.graph()
         _describe(graph, window(year=year), year)
-        yield year, graph
+        yield year, nx.freeze(graph)
+
+
+class _Sweep:
+    """The adjacency of the current year, copied on write from the year before.
+
+    networkx keeps a MultiDiGraph as ``_node[n] -> attrs``, ``_succ[u][v] -> keydict`` and
+    ``_pred[v][u] -> keydict`` (the same keydict object), ``keydict[key] -> attrs``. Each
+    year gets new top-level dicts (cheap: one entry per node); an inner dict is copied the
+    first time a year changes it, so the graphs handed out before never change.
+    """
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self._node: dict[str, dict[str, str]] = {}
+        self._succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self._pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self._degree: dict[str, int] = {}
+        self._attributes: dict[str, dict[str, str]] = {}  # node attributes, made once
+        self._describe = _NodeAttributes(history)
+        self._edges: dict[str, dict[str, Any]] = {}  # relation id -> its current attrs
+        self._role_ids: dict[URIRef | None, str] = {None: ""}
+        # what this year already copied: succ and pred entries, keydicts by (u, v)
+        self._own_succ: set[str] = set()
+        self._own_pred: set[str] = set()
+        self._own_keys: set[tuple[str, str]] = set()
+
+    def next_year(self) -> None:
+        self._node = self._node.copy()
+        self._succ = self._succ.copy()
+        self._pred = self._pred.copy()
+        self._own_succ, self._own_pred, self._own_keys = set(), set(), set()
+
+    def graph(self) -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        graph._node = self._node
+        graph._succ = graph._adj = self._succ
+        graph._pred = self._pred
+        return graph
+
+    def _keydict(self, u: str, v: str) -> dict[str, dict[str, Any]]:
+        """The keydict of ``u -> v`` that this year may change (made when missing)."""
+        succ = self._succ[u] if u in self._own_succ else self._copy(self._succ, self._own_succ, u)
+        if (u, v) in self._own_keys:
+            return succ[v]
+        found = succ.get(v)
+        keydict = found.copy() if found is not None else {}
+        succ[v] = keydict
+        pred = self._pred[v] if v in self._own_pred else self._copy(self._pred, self._own_pred, v)
+        pred[u] = keydict
+        self._own_keys.add((u, v))
+        return keydict
+
+    @staticmethod
+    def _copy(table: dict[str, Any], owned: set[str], node: str) -> Any:
+        inner = table[node] = table[node].copy()
+        owned.add(node)
+        return inner
+
+    def _add_node(self, node: str, label: str) -> None:
+        count = self._degree.get(node, 0)
+        if count == 0:
+            attributes = self._attributes.get(node)
+            if attributes is None:
+                attributes = self._attributes[node] = self._describe(node, label)
+            self._node[node] = attributes
+            self._succ[node] = {}
+            self._pred[node] = {}
+            self._own_succ.add(node)
+            self._own_pred.add(node)
+        self._degree[node] = count + 1
+
+    def _remove_node(self, node: str) -> None:
+        count = self._degree[node] - 1
+        self._degree[node] = count
+        if count == 0:
+            del self._node[node], self._succ[node], self._pred[node]
+
+    def put(self, relation: Relation, certain: bool) -> None:
+        u, v, key = relation.subject.id, relation.object.id, relation.id
+        current = self._edges.get(key)
+        if current is not None:
+            if current["certain"] != certain:
+                changed = self._edges[key] = {**current, "certain": certain}
+                self._keydict(u, v)[key] = changed
+            return
+        self._add_node(u, relation.subject.label)
+        self._add_node(v, relation.object.label)
+        role = relation.role_iri
+        role_id = self._role_ids.get(role)
+        if role_id is None:
+            role_id = self._role_ids[role] = short_name(role)
+        attrs = self._edges[key] = _edge_attributes(relation, certain, role_id)
+        self._keydict(u, v)[key] = attrs
+
+    def drop(self, relation: Relation) -> None:
+        u, v, key = relation.subject.id, relation.object.id, relation.id
+        if self._edges.pop(key, None) is None:
+            return
+        keydict = self._keydict(u, v)
+        del keydict[key]
+        if not keydict:
+            del self._succ[u][v], self._pred[v][u]
+            self._own_keys.discard((u, v))
+        self._remove_node(u)
+        self._remove_node(v)
 
 
 # The projection ------------------------------------------------------------------------------

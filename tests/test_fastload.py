@@ -6,12 +6,14 @@ from dataclasses import astuple
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
 
 from cstograph.fastload import history_from_file, load_history
 from cstograph.history import History
 from cstograph.snapshot import snapshots
 from cstograph.store import load
 from cstograph.synth import write_turtle
+from cstograph.terms import CST, RDF, RDFS
 
 
 def records(history: History) -> list[tuple[object, ...]]:
@@ -80,3 +82,96 @@ def test_split_relation_falls_back(tmp_path: Path) -> None:
     slow = History(load([data]))
     assert records(fast) == records(slow)
     assert "cs:m1" in {r.id for r in fast.all_relations()}
+
+
+PREFIXES = (
+    "@prefix cs: <https://w3id.org/cstograph/id/> .\n"
+    "@prefix cst: <https://w3id.org/cstograph/ontology#> .\n"
+    "@prefix org: <http://www.w3.org/ns/org#> .\n"
+    "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+    "@prefix schema: <https://schema.org/> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+)
+
+#: Blank nodes written before and after the relation nodes that own them, one nested.
+SCATTERED = (
+    PREFIXES + "_:d1 a prov:Derivation ; prov:entity cs:src1 ; cst:locator 'p. 1' .\n"
+    "_:f1 schema:value 500 ; schema:description 'about five hundred' .\n"
+    "cs:m1 a cst:AllianceMembership ; org:member cs:russia ; org:organization cs:csto ;\n"
+    "  org:role cst:FullMember ; schema:startDate '2001-02-03'^^xsd:date ;\n"
+    "  prov:qualifiedDerivation _:d1, _:d2 .\n"
+    "cs:b1 a cst:BasingArrangement ; cst:hostState cs:kyrgyzstan ; cst:base cs:kant ;\n"
+    "  cst:operator cs:russia ; schema:startDate '2003-09-22'^^xsd:date ;\n"
+    "  cst:personnel _:f1 ; prov:qualifiedDerivation _:d3 .\n"
+    "_:d2 prov:entity cs:src2 ; cst:locator 'row 2' ; rdfs:comment 'note' ; cst:extra _:x .\n"
+    "_:x rdfs:label 'nested' .\n"
+    "_:d3 prov:entity cs:src1 ; cst:locator 'p. 9' .\n"
+    "cs:src1 dcterms:title 'Source one' .\n"
+    "cs:src2 dcterms:title 'Source two' .\n"
+    "cs:kant rdfs:label 'Kant air base' .\n"
+)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "data.ttl"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fast_path_taken(history: History) -> bool:
+    """The fast path keeps relation nodes out of ``History.graph``; rdflib's does not."""
+    return not any(history.graph.subjects(RDF.type, CST.AllianceMembership)) and not any(
+        history.graph.subjects(RDF.type, CST.BasingArrangement)
+    )
+
+
+def test_blank_nodes_before_and_after_their_relation(tmp_path: Path) -> None:
+    """Whichever order the subjects come in, a relation node owns its blank nodes."""
+    data = write(tmp_path, SCATTERED)
+    fast = history_from_file(data, claims="all")
+    slow = History(load([data], include_graph=False), claims="all")
+    assert fast_path_taken(fast)
+    assert records(fast) == records(slow)
+    b1, m1 = sorted(fast.all_relations(), key=lambda r: r.id)
+    assert [(s.id, s.locator, s.note) for s in b1.sources + m1.sources] == [
+        ("cs:src1", "p. 9", None),
+        ("cs:src1", "p. 1", None),
+        ("cs:src2", "row 2", "note"),
+    ]
+    assert m1.personnel is None and b1.personnel is not None
+    assert b1.personnel.value == 500 and b1.personnel.description == "about five hundred"
+    assert (None, RDFS.label, Literal("nested")) not in fast.graph  # owned, nested
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "cs:m2 a cst:AllianceMembership ; org:member cs:armenia ; org:organization cs:csto ;\n"
+        "  schema:startDate '2002-01-01'^^xsd:date ; prov:qualifiedDerivation _:d1 .\n",
+        "cs:src2 cst:about _:d2 .\n",
+        "_:y cst:about _:x .\n",
+    ],
+    ids=["two relation nodes", "an entity", "another blank node"],
+)
+def test_shared_blank_node_falls_back(tmp_path: Path, extra: str) -> None:
+    """A blank node a relation node reaches and something else points to as well: rdflib."""
+    data = write(tmp_path, SCATTERED + extra)
+    fast = history_from_file(data, claims="all")
+    slow = History(load([data], include_graph=False), claims="all")
+    assert not fast_path_taken(fast)
+    assert records(fast) == records(slow)
+
+
+def test_blank_node_reached_twice_from_one_relation(tmp_path: Path) -> None:
+    """Two paths from one relation node to a blank node (here ``_:d1`` and ``_:d2`` both
+    point to ``_:x``, and ``_:x`` back to ``_:d1``) still make it that node's own."""
+    data = write(
+        tmp_path,
+        SCATTERED.replace("cst:extra _:x .", "cst:extra _:x . _:d1 cst:also _:x .")
+        + "_:x cst:back _:d1 .\n",
+    )
+    fast = history_from_file(data, claims="all")
+    assert fast_path_taken(fast)
+    assert records(fast) == records(History(load([data], include_graph=False), claims="all"))

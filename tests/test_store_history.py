@@ -1,0 +1,203 @@
+"""The interval index read straight from an Oxigraph directory's quads
+(:func:`cstograph.fastload.history_from_store`) answers exactly like the index of the whole
+store copied into rdflib (``History(as_memory(open_graph(spec)))``), the way every temporal
+command read a store before."""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import BNode
+
+from cstograph import stores
+from cstograph.cli import cli
+from cstograph.fastload import history_from_store
+from cstograph.history import History, Relation
+from cstograph.snapshot import snapshot
+from cstograph.store import as_memory
+from cstograph.synth import write_turtle
+from cstograph.terms import RDF, RELATION_KINDS
+
+from .test_cli import assert_one_line_error
+from .test_fastload import SCATTERED
+
+
+def record(r: Relation) -> tuple[object, ...]:
+    """Every field of a relation, the hidden ranges and role IRI too."""
+    return (*astuple(r), r.start_range, r.end_range, r.role_iri)
+
+
+def records(history: History) -> list[tuple[object, ...]]:
+    return sorted((record(r) for r in history.all_relations()), key=lambda t: (t[0], t[2]))
+
+
+@pytest.fixture(scope="module")
+def store_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Oxigraph directories built by ``cstograph load``: the shipped ontology and graph, a
+    synthetic file on top of them, and the synthetic file alone (no ontology at all)."""
+    base = tmp_path_factory.mktemp("store-history")
+    synthetic = base / "synthetic.ttl"
+    write_turtle(synthetic, 300, seed=11)
+    dirs = {
+        "shipped": base / "shipped",
+        "synthetic": base / "synthetic",
+        "synthetic-only": base / "synthetic-only",
+    }
+    stores.load_files(f"oxigraph:{dirs['shipped']}", [])
+    stores.load_files(f"oxigraph:{dirs['synthetic']}", [synthetic])
+    stores.load_files(f"oxigraph:{dirs['synthetic-only']}", [synthetic], shipped=False)
+    return dirs
+
+
+def both(path: Path, claims: str) -> tuple[History, History]:
+    """The index read from the quads, and the one over the store's rdflib copy."""
+    fast = history_from_store(stores._open_oxigraph(path), claims=claims)
+    slow = History(as_memory(stores.open_graph(f"oxigraph:{path}")), claims=claims)
+    return fast, slow
+
+
+def relation_nodes(history: History) -> int:
+    return sum(1 for cls in RELATION_KINDS.values() for _ in history.graph.subjects(RDF.type, cls))
+
+
+STORES = ["shipped", "synthetic", "synthetic-only"]
+
+
+@pytest.mark.parametrize("claims", ["preferred", "all"])
+@pytest.mark.parametrize("name", STORES)
+def test_same_records(store_dirs: dict[str, Path], name: str, claims: str) -> None:
+    fast, slow = both(store_dirs[name], claims)
+    assert relation_nodes(fast) == 0 < relation_nodes(slow)  # the fast path, not a fallback
+    assert records(fast) == records(slow)
+    assert len(fast.all_relations()) >= (290 if name.startswith("synthetic") else 100)
+    assert any(r.sources and r.sources[0].locator for r in fast.all_relations())
+    assert any(r.personnel is not None for r in fast.all_relations())
+
+
+@pytest.mark.parametrize("name", STORES)
+def test_graph_is_the_copy_less_the_relation_nodes(store_dirs: dict[str, Path], name: str) -> None:
+    """The same triples (terms typed as oxrdflib types them), but for those of relation nodes
+    and their blank nodes."""
+    fast, slow = both(store_dirs[name], "all")
+    assert set(fast.graph) <= set(slow.graph)
+    relations = {fast.iri(r.id) for r in fast.all_relations()}
+    left_out = {s for s, _, _ in set(slow.graph) - set(fast.graph)}
+    assert relations <= left_out
+    assert all(isinstance(s, BNode) for s in left_out - relations)
+
+
+def test_same_answers_shipped(store_dirs: dict[str, Path]) -> None:
+    fast, slow = both(store_dirs["shipped"], "preferred")
+    assert fast.members("CSTO", year=2007) == slow.members("CSTO", year=2007)
+    assert fast.members("CSTO", year=2007)
+    assert fast.timeline("Kant air base") == slow.timeline("Kant air base")
+    assert fast.timeline("Armenia") == slow.timeline("Armenia")
+    assert fast.diff(2005, 2013, org="CSTO") == slow.diff(2005, 2013, org="CSTO")
+    assert fast.resolve("Q813") == slow.resolve("Q813")
+    a, b = snapshot(fast, year=2010), snapshot(slow, year=2010)
+    assert sorted(a.edges(keys=True, data=True)) == sorted(b.edges(keys=True, data=True))
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+
+
+@pytest.mark.parametrize("name", ["synthetic", "synthetic-only"])
+@pytest.mark.parametrize("claims", ["preferred", "all"])
+def test_same_answers_synthetic(store_dirs: dict[str, Path], name: str, claims: str) -> None:
+    fast, slow = both(store_dirs[name], claims)
+    member = next(r for r in fast.all_relations() if r.kind == "member-of")
+    org, state = member.object.id, member.subject.id
+    for year in (1995, 2010, 2024):
+        assert fast.members(org, year=year) == slow.members(org, year=year)
+    assert fast.timeline(state) == slow.timeline(state)
+    assert fast.timeline(org) == slow.timeline(org)
+    assert fast.diff(2000, 2015, org=org) == slow.diff(2000, 2015, org=org)
+    assert fast.diff("2005-06-30", "2020", kind="hosts-base") == slow.diff(
+        "2005-06-30", "2020", kind="hosts-base"
+    )
+
+
+@pytest.mark.parametrize(
+    "extra", ["", "cs:src2 cst:about _:d2 .\n"], ids=["regular", "a shared blank node"]
+)
+def test_blank_nodes_anywhere_and_the_fallback(tmp_path: Path, extra: str) -> None:
+    """Blank nodes before and after their relation nodes in the file; a blank node that a
+    relation node and an entity both point to sends the store through the rdflib copy."""
+    data = tmp_path / "scattered.ttl"
+    data.write_text(SCATTERED + extra, encoding="utf-8")
+    stores.load_files(f"oxigraph:{tmp_path / 'store'}", [data], shipped=False)
+    fast, slow = both(tmp_path / "store", "all")
+    assert records(fast) == records(slow)
+    assert len(records(fast)) == 2
+    assert (relation_nodes(fast) == 0) is (not extra)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_cli_members_from_the_store(store_dirs: dict[str, Path]) -> None:
+    memory = run("members", "CSTO", "--year", "2007", "--store", "memory")
+    stored = run(
+        "members", "CSTO", "--year", "2007", "--store", f"oxigraph:{store_dirs['shipped']}"
+    )
+    assert memory.exit_code == 0, memory.output
+    assert stored.exit_code == 0, stored.output
+    assert stored.output == memory.output
+    assert "Armenia" in stored.output
+
+
+def test_cli_store_from_the_environment(
+    store_dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSTOGRAPH_STORE", f"oxigraph:{store_dirs['shipped']}")
+    stored = run("diff", "2005", "2013", "--org", "CSTO", "--format", "json")
+    monkeypatch.setenv("CSTOGRAPH_STORE", "memory")
+    memory = run("diff", "2005", "2013", "--org", "CSTO", "--format", "json")
+    assert stored.exit_code == 0, stored.output
+    assert stored.output == memory.output
+
+
+def test_cli_store_errors_stay_one_line(store_dirs: dict[str, Path], tmp_path: Path) -> None:
+    missing = run("members", "CSTO", "--store", f"oxigraph:{tmp_path / 'nowhere'}")
+    assert_one_line_error(missing, 2, "no such directory", "cstograph load")
+    with_data = run(
+        "members",
+        "CSTO",
+        "--store",
+        f"oxigraph:{store_dirs['shipped']}",
+        "--data",
+        str(Path(__file__)),
+    )
+    assert_one_line_error(with_data, 2, "cstograph load")
+    unknown = run("members", "Atlantis", "--store", f"oxigraph:{store_dirs['shipped']}")
+    assert_one_line_error(unknown, 2, "Atlantis")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("metrics", "--from", "2005", "--to", "2008", "--format", "json"),
+        ("relations", "--kind", "hosts-base", "--year", "2012", "--claims", "all"),
+        ("timeline", "Kant air base", "--format", "csv"),
+    ],
+    ids=["metrics", "relations", "timeline"],
+)
+def test_cli_other_commands_from_the_store(
+    store_dirs: dict[str, Path], args: tuple[str, ...]
+) -> None:
+    memory = run(*args, "--store", "memory")
+    stored = run(*args, "--store", f"oxigraph:{store_dirs['shipped']}")
+    assert memory.exit_code == 0, memory.output
+    assert stored.output == memory.output
+
+
+def test_cli_snapshot_from_the_store(store_dirs: dict[str, Path], tmp_path: Path) -> None:
+    written = []
+    for spec in ("memory", f"oxigraph:{store_dirs['shipped']}"):
+        out = tmp_path / f"{len(written)}.json"
+        result = run("snapshot", "--year", "2010", "--out", str(out), "--store", spec)
+        assert result.exit_code == 0, result.output
+        written.append(out.read_text(encoding="utf-8"))
+    assert written[0] == written[1]

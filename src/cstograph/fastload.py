@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import pyoxigraph as ox
@@ -255,7 +256,7 @@ class _Reader:
         blank = ox.BlankNode
         for quad in quads:
             s = quad.subject
-            p = quad.predicate.value
+            p = intern(quad.predicate.value)  # one string per predicate, not per triple
             o = quad.object
             if p == _CONFLICTS:
                 self.conflicts[_key(s)].add(o)
@@ -660,10 +661,14 @@ def _build_history(reader: _Reader, claims: str) -> History:
     builder = _Builder(graph, reader.conflicts, reader.convert)
 
     def records() -> Iterator[Relation]:
-        for iri, kinds, pairs, children in reader.relations:
+        # each node's pairs are dropped once its records are made: the peak holds the
+        # records or the pairs of a node, not both
+        pending, reader.relations = reader.relations, []
+        pending.reverse()
+        while pending:
+            iri, kinds, pairs, children = pending.pop()
             for kind in kinds:
                 yield builder.relation(iri, kind, pairs, children)
-        reader.relations = []
 
     return History(graph, claims=claims, relations=records())
 

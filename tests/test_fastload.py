@@ -175,3 +175,42 @@ def test_blank_node_reached_twice_from_one_relation(tmp_path: Path) -> None:
     fast = history_from_file(data, claims="all")
     assert fast_path_taken(fast)
     assert records(fast) == records(History(load([data], include_graph=False), claims="all"))
+
+
+#: A relation node whose blank nodes all come before it: owned on the spot.
+EARLY = (
+    "_:e1 a prov:Derivation ; prov:entity cs:src2 ; cst:locator 'p. 4' ; cst:extra _:e2 .\n"
+    "_:e2 rdfs:label 'nested early' .\n"
+    "cs:m3 a cst:AllianceMembership ; org:member cs:belarus ; org:organization cs:csto ;\n"
+    "  schema:startDate '2004-05-06'^^xsd:date ; prov:qualifiedDerivation _:e1 .\n"
+)
+
+
+def test_blank_nodes_read_before_their_relation_are_owned_at_once(tmp_path: Path) -> None:
+    data = write(tmp_path, SCATTERED + EARLY)
+    fast = history_from_file(data, claims="all")
+    assert fast_path_taken(fast)
+    assert records(fast) == records(History(load([data], include_graph=False), claims="all"))
+    [m3] = [r for r in fast.all_relations() if r.id == "cs:m3"]
+    assert [(s.id, s.title, s.locator) for s in m3.sources] == [("cs:src2", "Source two", "p. 4")]
+    assert (None, RDFS.label, Literal("nested early")) not in fast.graph
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "cs:m4 a cst:AllianceMembership ; org:member cs:armenia ; org:organization cs:csto ;\n"
+        "  schema:startDate '2005-01-01'^^xsd:date ; prov:qualifiedDerivation _:e1 .\n",
+        "cs:src1 cst:about _:e2 .\n",
+        "_:y cst:about _:e1 .\n",
+        "cs:other rdfs:label 'other' .\n_:e1 rdfs:comment 'after its relation node' .\n",
+    ],
+    ids=["a later relation node", "a later entity", "a later blank node", "a later triple"],
+)
+def test_blank_node_owned_at_once_then_mentioned_again_falls_back(
+    tmp_path: Path, later: str
+) -> None:
+    data = write(tmp_path, SCATTERED + EARLY + later)
+    fast = history_from_file(data, claims="all")
+    assert not fast_path_taken(fast)
+    assert records(fast) == records(History(load([data], include_graph=False), claims="all"))

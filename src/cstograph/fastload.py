@@ -29,8 +29,6 @@ rdflib speed.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -45,6 +43,7 @@ from rdflib import Literal as RLiteral
 
 from . import paths
 from .errors import DataFileError, InputError, StoreError
+from .gcpause import paused
 from .history import (
     _KIND_OF_CLASS,
     History,
@@ -123,26 +122,16 @@ _P = {
 }
 
 Pairs = dict[str, list[Any]]
+#: A citation: the source's IRI, the locator and the note.
+Cite = tuple[str, str | None, str | None]
+#: A personnel figure: value, unit, approximation (IRI), description.
+FigureValues = tuple[int | float, str | None, URIRef | None, str | None]
+#: What :meth:`_Builder.values` reads from a relation node (see there).
+Values = tuple[Any, ...]
 
 
 class _Irregular(Exception):
     """The files cannot be read in one streaming pass (see the module docstring)."""
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while millions of small objects are made and kept.
-
-    Every full collection walks all of them again, for nothing: the reader makes no
-    cycles it drops. Pausing saves a fifth or so of reading a store at 100k relations.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _short(text: str) -> str:
@@ -239,11 +228,17 @@ class _Reader:
         self.relation_iris: set[str] = set()  # relation nodes read
         self.conflicts: dict[str, set[Any]] = defaultdict(set)
         # per relation node: (iri, kinds, its pairs, the pairs of the blank nodes it owns,
-        # filled in by finish)
+        # filled in by finish), for nodes whose blank nodes were not all read before them
         self.relations: list[tuple[str, list[str], Pairs, dict[str, Pairs]]] = []
+        # the others (in files, usually all) are owned and read into drafts on the spot
+        self.owned: set[str] = set()  # blank nodes owned on the spot: any later mention is
+        self.builder = _Builder(self.conflicts, self.convert)  # irregular
+        self.drafts: list[Values] = []
 
     def _refer(self, key: str, subject: str) -> None:
         """Note that ``subject`` points to the blank node ``key``."""
+        if key in self.owned:
+            raise _Irregular(key)  # a blank node owned by a relation node, pointed to again
         first = self.referrer.setdefault(key, subject)
         if first != subject:
             self.referrers.setdefault(key, {first}).add(subject)
@@ -264,6 +259,8 @@ class _Reader:
                     self.conflicts[_key(o)].add(s)
             if isinstance(s, blank):
                 key = "_:" + s.value
+                if key in self.owned:
+                    raise _Irregular(key)  # more triples of an owned blank node
                 if isinstance(o, blank):
                     self._refer("_:" + o.value, key)
                 triples = bnodes.get(key)
@@ -299,7 +296,47 @@ class _Reader:
         pairs: Pairs = defaultdict(list)
         for p, o in block:
             pairs[p].append(o)
-        self.relations.append((iri, sorted(set(kinds), key=_KINDS_ORDER.index), pairs, {}))
+        kinds = sorted(set(kinds), key=_KINDS_ORDER.index)
+        children = self._own_now(iri, block)
+        if children is not None and _contained(pairs, children):
+            self.drafts.extend(self.builder.values(iri, kind, pairs, children) for kind in kinds)
+        else:
+            self.relations.append((iri, kinds, pairs, children or {}))
+
+    def _own_now(self, iri: str, block: list[tuple[str, Any]]) -> dict[str, Pairs] | None:
+        """The blank nodes a relation node reaches, owned at once when all were read before
+        it (as a Turtle writer puts ``[ ... ]``); None when some are still to come.
+
+        Owned now, a blank node must not be mentioned again: its triples are all read and
+        so are those of the nodes that point to it, so a later mention means that another
+        subject shares it (:meth:`_refer` and :meth:`read` raise :class:`_Irregular`).
+        """
+        bnodes, referrer, referrers = self.bnodes, self.referrer, self.referrers
+        reach = ["_:" + o.value for _p, o in block if isinstance(o, ox.BlankNode)]
+        seen: set[str] = set()
+        while reach:
+            key = reach.pop()
+            if key in seen:
+                continue
+            triples = bnodes.get(key)
+            if triples is None:
+                return None
+            seen.add(key)
+            reach.extend("_:" + o.value for _p, o in triples if isinstance(o, ox.BlankNode))
+        inside = seen | {iri}
+        for key in seen:
+            if referrer.get(key) not in inside or not referrers.get(key, set()) <= inside:
+                raise _Irregular(key)  # also pointed to from outside the relation
+        children: dict[str, Pairs] = {}
+        for key in seen:
+            child: Pairs = defaultdict(list)
+            for p, o in bnodes.pop(key):
+                child[p].append(o)
+            children[key] = child
+            referrer.pop(key, None)
+            referrers.pop(key, None)
+        self.owned |= seen
+        return children
 
     def finish(self) -> None:
         """Give each relation node the blank nodes it reaches, once every triple is read.
@@ -363,16 +400,19 @@ _KINDS_ORDER = list(_KIND_OF_CLASS.values())
 class _Builder:
     """Relation records from the compact ones, by the rules of ``History._read_relations``."""
 
-    def __init__(
-        self, graph: Graph, conflicts: dict[str, set[Any]], convert: Any = _rdflib
-    ) -> None:
-        self.graph = graph
+    def __init__(self, conflicts: dict[str, set[Any]], convert: Any = _rdflib) -> None:
+        self.graph = new_graph()  # the reader's graph of other triples, once all is read
         self.conflicts = conflicts
         self.convert = convert  # literals and blank nodes to rdflib terms, as in the graph
         self._iris: dict[str, URIRef] = {}
         self._labels: dict[URIRef, str] = {}
         self._entities: dict[str, _Entity] = {}
         self._titles: dict[str, tuple[str, Any]] = {}
+        self._days: dict[str, date] = {}
+        self._ranges: dict[tuple[date | None, str | None, str | None, bool], tuple[date, date]]
+        self._ranges = {}
+        self._sources: dict[Cite, Source] = {}
+        self._posts: dict[str, _Entity | None] = {}
 
     def iri(self, text: str) -> URIRef:
         found = self._iris.get(text)
@@ -438,99 +478,42 @@ class _Builder:
             )
         return found
 
-    def sources(self, pairs: Pairs, children: dict[str, Pairs]) -> tuple[Source, ...]:
-        found = []
-        cited = set()
-        for derivation in pairs.get(_P["derivation"], ()):
-            source = self.value(derivation, _P["entity"], children)
-            if not isinstance(source, URIRef):
-                continue
-            cited.add(str(source))
-            locator = self.text_value(derivation, _P["locator"], children)
-            note = self.text_value(derivation, _P["comment"], children)
-            short, title = self.title(str(source))
-            found.append(
-                Source(
-                    short,
-                    str(title or short),
-                    locator,
-                    note,
-                )
-            )
-        for source in pairs.get(_P["derived_from"], ()):
-            if isinstance(source, ox.NamedNode) and source.value not in cited:
-                cited_short, title = self.title(source.value)
-                found.append(Source(cited_short, str(title or "")))
-        return tuple(sorted(found, key=lambda s: (s.id, _natural(s.locator or ""))))
+    # A record is made in two steps. ``values`` reads what the relation node and its own
+    # blank nodes say into a compact tuple, with IRIs as strings; it needs no lookups in
+    # the graph, so the reader calls it as soon as a relation node is complete and keeps
+    # the tuple instead of the parsed triples. ``record`` then adds what only the whole
+    # graph knows (labels, source titles, a post's organization, conflicts).
 
-    def figure(self, term: Any, children: dict[str, Pairs]) -> _Figure | None:
-        if term is None:
-            return None
-        value = self.value(term, _P["value"], children)
-        if value is None:
-            return None
-        unit = self.value(term, _P["unit_text"], children)
-        approximation = self.value(term, _P["approximation"], children)
-        description = self.value(term, _P["description"], children)
-        return _Figure(
-            _number(value),
-            str(unit) if unit is not None else None,
-            self.label(approximation) if isinstance(approximation, URIRef) else None,
-            str(description) if description is not None else None,
-        )
+    def values(self, iri: str, kind: str, pairs: Pairs, children: dict[str, Pairs]) -> Values:
+        """The compact values of one relation record (see above)."""
 
-    def day(self, term: Any) -> date | None:
-        if (
-            isinstance(term, ox.Literal)
-            and term.datatype.value == _XSD_DATE
-            and _ISO_DAY.fullmatch(term.value)
-        ):
-            try:
-                return date.fromisoformat(term.value)
-            except ValueError:
-                pass
-        return _date(self.node(term)) if term is not None else None
-
-    def relation(self, iri: str, kind: str, pairs: Pairs, children: dict[str, Pairs]) -> Relation:
         def first(name: str) -> Any:
             found = pairs.get(_P[name])
             return found[0] if found else None
 
-        def iri_of(term: Any) -> URIRef | None:
-            return self.iri(term.value) if isinstance(term, ox.NamedNode) else None
-
-        extra: dict[str, Any] = {}
+        unit_text = unit_iri = figure = operator = None
         if kind in ("member-of", "contributes-to-force"):
             subject, obj = first("member"), first("organization")
             if kind == "contributes-to-force":
                 unit, named = first("unit_description"), first("contributed_unit")
-                extra["unit"] = (
-                    self.text(unit)
-                    if unit is not None
-                    else self.label(self.iri(named.value))
-                    if isinstance(named, ox.NamedNode)
-                    else None
-                )
-                extra["personnel"] = self.figure(first("personnel"), children)
+                if unit is not None:
+                    unit_text = self.text(unit)
+                else:
+                    unit_iri = _iri_text(named)
+                figure = self.figure(first("personnel"), children)
         elif kind == "not-member-of":
             subject, obj = first("non_member"), first("non_member_of")
         elif kind == "hosts-base":
             subject = first("host")
             obj = first("base")
             obj = obj if obj is not None else first("stationed")
-            operator = first("operator")
-            extra["operator"] = (
-                self.entity(operator.value) if isinstance(operator, ox.NamedNode) else None
-            )
-            extra["personnel"] = self.figure(first("personnel"), children)
+            operator = _iri_text(first("operator"))
+            figure = self.figure(first("personnel"), children)
         else:  # holds-office
             subject, obj = first("holder"), first("post")
-            org = self.graph.value(self.node(obj), ORG.postIn) if obj is not None else None
-            extra["organization"] = self.entity(str(org)) if isinstance(org, URIRef) else None
         short = _short(iri)
         if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode):
             raise InputError(f"{short} ({kind}) lacks its subject or object")
-        role = iri_of(first("role"))
         # bounds, as History._bounds
         start_term, end_term = first("start"), first("end")
         start = self.day(start_term) if start_term is not None else None
@@ -544,32 +527,187 @@ class _Builder:
             if end
             else None
         )
-        sq, eq = iri_of(first("start_qualifier")), iri_of(first("end_qualifier"))
-        label = first("pref_label") or first("label")
         preferred = first("preferred")
+        cites = []
+        for derivation in pairs.get(_P["derivation"], ()):
+            source = self.value(derivation, _P["entity"], children)
+            if isinstance(source, URIRef):
+                cites.append(
+                    (
+                        intern(str(source)),
+                        self.text_value(derivation, _P["locator"], children),
+                        self.text_value(derivation, _P["comment"], children),
+                    )
+                )
+        plain = tuple(
+            intern(source.value)
+            for source in pairs.get(_P["derived_from"], ())
+            if isinstance(source, ox.NamedNode)
+        )
+        has_label = first("pref_label") is not None or first("label") is not None
+        return (
+            kind,
+            iri,
+            short,
+            self._own_label(pairs, short) if has_label else short,
+            intern(subject.value),
+            intern(obj.value),
+            _iri_text(first("role")),
+            start,
+            end,
+            sp,
+            ep,
+            _iri_text(first("start_qualifier")),
+            _iri_text(first("end_qualifier")) if end else None,
+            _boolean(self.node(preferred)) if preferred is not None else None,
+            tuple(cites),
+            plain,
+            unit_text,
+            unit_iri,
+            figure,
+            operator,
+        )
+
+    def record(self, values: Values) -> Relation:
+        """The relation record of :meth:`values`' tuple, once the graph is complete."""
+        (
+            kind,
+            iri,
+            short,
+            label,
+            subject,
+            obj,
+            role,
+            start,
+            end,
+            sp,
+            ep,
+            sq,
+            eq,
+            preferred,
+            cites,
+            plain,
+            unit_text,
+            unit_iri,
+            figure,
+            operator,
+        ) = values
+        extra: dict[str, Any] = {}
+        if kind == "contributes-to-force":
+            extra["unit"] = (
+                unit_text
+                if unit_text is not None
+                else self.label(self.iri(unit_iri))
+                if unit_iri is not None
+                else None
+            )
+        if kind in ("contributes-to-force", "hosts-base"):
+            extra["personnel"] = (
+                _Figure(
+                    figure[0],
+                    figure[1],
+                    self.label(figure[2]) if isinstance(figure[2], URIRef) else None,
+                    figure[3],
+                )
+                if figure is not None
+                else None
+            )
+        if kind == "hosts-base":
+            extra["operator"] = self.entity(operator) if operator is not None else None
+        if kind == "holds-office":
+            extra["organization"] = self.organization(obj)
         linked = self.conflicts.get(iri, ())
+        role_iri = self.iri(role) if role is not None else None
         return Relation(
             id=short,
-            label=self._own_label(pairs, short) if label is not None else short,
+            label=label,
             kind=kind,
-            subject=self.entity(subject.value),
-            object=self.entity(obj.value),
-            role=self.label(role) if role is not None else None,
+            subject=self.entity(subject),
+            object=self.entity(obj),
+            role=self.label(role_iri) if role_iri is not None else None,
             certain=True,
-            sources=self.sources(pairs, children),
-            conflicts_with=tuple(sorted(_short_any(c) for c in linked)),
-            preferred=_boolean(self.node(preferred)) if preferred is not None else None,
-            _role_iri=role,
+            sources=self.sources(cites, plain),
+            conflicts_with=tuple(sorted(_short_any(c) for c in linked)) if linked else (),
+            preferred=preferred,
+            _role_iri=role_iri,
             start=start,
             end=end,
             start_precision=sp,
             end_precision=ep,
-            start_qualifier=self.label(sq) if sq is not None else None,
-            end_qualifier=self.label(eq) if eq is not None and end else None,
-            _start_range=bound_range(start, sp, sq, is_end=False),
-            _end_range=bound_range(end, ep, eq, is_end=True),
+            start_qualifier=self.label(self.iri(sq)) if sq is not None else None,
+            end_qualifier=self.label(self.iri(eq)) if eq is not None else None,
+            _start_range=self.bound_range(start, sp, sq, is_end=False),
+            _end_range=self.bound_range(end, ep, eq, is_end=True),
             **extra,
         )
+
+    def relation(self, iri: str, kind: str, pairs: Pairs, children: dict[str, Pairs]) -> Relation:
+        """:meth:`record` of :meth:`values`: for relation nodes read once the graph is
+        complete (their blank nodes came later, or they cite named derivations)."""
+        return self.record(self.values(iri, kind, pairs, children))
+
+    def organization(self, post: str) -> _Entity | None:
+        if post not in self._posts:
+            org = self.graph.value(self.iri(post), ORG.postIn)
+            self._posts[post] = self.entity(str(org)) if isinstance(org, URIRef) else None
+        return self._posts[post]
+
+    def sources(self, cites: tuple[Cite, ...], plain: tuple[str, ...]) -> tuple[Source, ...]:
+        found = []
+        for cite in cites:
+            source = self._sources.get(cite)
+            if source is None:
+                short, title = self.title(cite[0])
+                source = self._sources[cite] = Source(short, str(title or short), *cite[1:])
+            found.append(source)
+        cited = {cite[0] for cite in cites}
+        for iri in plain:
+            if iri not in cited:
+                short, title = self.title(iri)
+                found.append(Source(short, str(title or "")))
+        if len(found) > 1:
+            found.sort(key=lambda s: (s.id, _natural(s.locator or "")))
+        return tuple(found)
+
+    def bound_range(
+        self, day: date | None, precision: str | None, qualifier: str | None, *, is_end: bool
+    ) -> tuple[date, date]:
+        key = (day, precision, qualifier, is_end)
+        found = self._ranges.get(key)
+        if found is None:
+            iri = self.iri(qualifier) if qualifier is not None else None
+            found = self._ranges[key] = bound_range(day, precision, iri, is_end=is_end)
+        return found
+
+    def figure(self, term: Any, children: dict[str, Pairs]) -> FigureValues | None:
+        if term is None:
+            return None
+        value = self.value(term, _P["value"], children)
+        if value is None:
+            return None
+        unit = self.value(term, _P["unit_text"], children)
+        approximation = self.value(term, _P["approximation"], children)
+        description = self.value(term, _P["description"], children)
+        return (
+            _number(value),
+            str(unit) if unit is not None else None,
+            approximation if isinstance(approximation, URIRef) else None,
+            str(description) if description is not None else None,
+        )
+
+    def day(self, term: Any) -> date | None:
+        if isinstance(term, ox.Literal) and term.datatype.value == _XSD_DATE:
+            text = term.value
+            found = self._days.get(text)
+            if found is not None:
+                return found
+            if _ISO_DAY.fullmatch(text):
+                try:
+                    found = self._days[text] = date.fromisoformat(text)
+                    return found
+                except ValueError:
+                    pass
+        return _date(self.node(term)) if term is not None else None
 
     def _own_label(self, pairs: Pairs, short: str) -> str:
         """``skos:prefLabel`` or ``rdfs:label`` of a relation node, with rdflib's truthiness."""
@@ -579,8 +717,23 @@ class _Builder:
         return str(value) if value is not None else short
 
 
+def _contained(pairs: Pairs, children: dict[str, Pairs]) -> bool:
+    """Whether a relation's derivations and figures are blank nodes it owns, so that its
+    values can be read before the rest of the graph."""
+    for name in ("derivation", "personnel"):
+        for term in pairs.get(_P[name], ()):
+            if not isinstance(term, ox.BlankNode) or "_:" + term.value not in children:
+                return False
+    return True
+
+
 def _named(term: Any) -> bool:
     return isinstance(term, ox.NamedNode)
+
+
+def _iri_text(term: Any) -> str | None:
+    """An IRI's text (interned: records share it), or None for other terms."""
+    return intern(term.value) if isinstance(term, ox.NamedNode) else None
 
 
 def _short_any(term: Any) -> str:
@@ -632,7 +785,7 @@ def load_history(
     )
     reader = _Reader()
     try:
-        with _gc_paused():
+        with paused():
             for path in files:
                 reader.read(oxigraph_triples(path, allow_network=allow_network))
             reader.finish()
@@ -652,17 +805,21 @@ def load_history(
 
 def _history(reader: _Reader, claims: str) -> History:
     """The History of what a finished :class:`_Reader` read."""
-    with _gc_paused():
+    with paused():
         return _build_history(reader, claims)
 
 
 def _build_history(reader: _Reader, claims: str) -> History:
-    graph = reader.graph()
-    builder = _Builder(graph, reader.conflicts, reader.convert)
+    builder = reader.builder
+    builder.graph = reader.graph()
 
     def records() -> Iterator[Relation]:
-        # each node's pairs are dropped once its records are made: the peak holds the
-        # records or the pairs of a node, not both
+        # each draft, and each node's pairs, are dropped once its records are made: the
+        # peak holds the records or the drafts, not both
+        drafts, reader.drafts = reader.drafts, []
+        drafts.reverse()
+        while drafts:
+            yield builder.record(drafts.pop())
         pending, reader.relations = reader.relations, []
         pending.reverse()
         while pending:
@@ -670,7 +827,7 @@ def _build_history(reader: _Reader, claims: str) -> History:
             for kind in kinds:
                 yield builder.relation(iri, kind, pairs, children)
 
-    return History(graph, claims=claims, relations=records())
+    return History(builder.graph, claims=claims, relations=records())
 
 
 def history_from_file(
@@ -737,7 +894,7 @@ def history_from_store(ox_store: ox.Store, *, claims: str = "preferred") -> Hist
     """
     reader = _Reader(typed_strings=True)
     try:
-        with _gc_paused():
+        with paused():
             reader.read(ox_store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
             reader.finish()
     except _Irregular:

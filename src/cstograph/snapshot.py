@@ -33,6 +33,7 @@ import networkx as nx
 from rdflib import URIRef
 
 from .errors import InputError
+from .gcpause import paused
 from .history import MEMBER_ROLES, History, Relation
 from .temporal import in_effect, window
 from .terms import CST, ORG, RDF, RDFS, RELATION_KINDS, SKOS, WD, short_name
@@ -340,15 +341,16 @@ def snapshots(
                 boundaries[bound].append((relation, span))
     sweep = _Sweep(history)
     for year in range(start, end + 1):
-        sweep.next_year()
-        for relation, span in boundaries.pop(year, ()):
-            possible, certain = span.state(year)
-            if possible:
-                sweep.put(relation, certain)
-            else:
-                sweep.drop(relation)
-        graph = sweep.graph()
-        _describe(graph, window(year=year), year)
+        with paused():  # the caller's code between years runs with it as it was
+            sweep.next_year()
+            for relation, span in boundaries.pop(year, ()):
+                possible, certain = span.state(year)
+                if possible:
+                    sweep.put(relation, certain)
+                else:
+                    sweep.drop(relation)
+            graph = sweep.graph()
+            _describe(graph, window(year=year), year)
         yield year, nx.freeze(graph)
 
 

@@ -539,17 +539,17 @@ class _Builder:
                         self.text_value(derivation, _P["comment"], children),
                     )
                 )
-        plain = tuple(
+        cited = {cite[0] for cite in cites}
+        plain = tuple(  # the sources cited without a derivation
             intern(source.value)
             for source in pairs.get(_P["derived_from"], ())
-            if isinstance(source, ox.NamedNode)
+            if isinstance(source, ox.NamedNode) and source.value not in cited
         )
         has_label = first("pref_label") is not None or first("label") is not None
         return (
             kind,
             iri,
-            short,
-            self._own_label(pairs, short) if has_label else short,
+            self._own_label(pairs, short) if has_label else None,
             intern(subject.value),
             intern(obj.value),
             _iri_text(first("role")),
@@ -573,7 +573,6 @@ class _Builder:
         (
             kind,
             iri,
-            short,
             label,
             subject,
             obj,
@@ -618,9 +617,10 @@ class _Builder:
             extra["organization"] = self.organization(obj)
         linked = self.conflicts.get(iri, ())
         role_iri = self.iri(role) if role is not None else None
+        short = _short(iri)
         return Relation(
             id=short,
-            label=label,
+            label=label if label is not None else short,
             kind=kind,
             subject=self.entity(subject),
             object=self.entity(obj),
@@ -660,11 +660,9 @@ class _Builder:
                 short, title = self.title(cite[0])
                 source = self._sources[cite] = Source(short, str(title or short), *cite[1:])
             found.append(source)
-        cited = {cite[0] for cite in cites}
-        for iri in plain:
-            if iri not in cited:
-                short, title = self.title(iri)
-                found.append(Source(short, str(title or "")))
+        for iri in plain:  # not cited with a derivation too (see values)
+            short, title = self.title(iri)
+            found.append(Source(short, str(title or "")))
         if len(found) > 1:
             found.sort(key=lambda s: (s.id, _natural(s.locator or "")))
         return tuple(found)

@@ -370,7 +370,7 @@ class _Reader:
         self.referrers = {}
 
     def graph(self) -> Graph:
-        graph = new_graph()
+        graph = new_graph(contexts=False)
         add = graph.add
         iris: dict[str, URIRef] = {}
         convert = self.convert

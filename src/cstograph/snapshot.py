@@ -352,6 +352,18 @@ def snapshots(
             graph = sweep.graph()
             _describe(graph, window(year=year), year)
         yield year, nx.freeze(graph)
+        _drop_cached_views(graph)
+
+
+def _drop_cached_views(graph: nx.MultiDiGraph) -> None:
+    """Break the cycles graph -> cached view -> graph (networkx caches ``G.edges``,
+    ``G.degree`` ... on the graph, and they hold it) once the caller has moved on, so that a
+    year's graph is freed as soon as the caller drops it rather than at the next full
+    garbage collection: at 100k relations, 37 years of unreachable graphs held 80 MB. A
+    view is made again on its next access."""
+    for name, value in list(graph.__dict__.items()):
+        if getattr(value, "_graph", None) is graph:
+            del graph.__dict__[name]
 
 
 class _Sweep:

@@ -1,0 +1,100 @@
+"""Where our pipeline's time goes, phase by phase, on one synthetic Turtle file.
+
+    python benchmarks/phases.py FILE.ttl      # e.g. from `cstograph synth --relations 100000`
+
+Prints, each timed on its own in this process:
+
+``parse only``
+    pyoxigraph's Turtle parser, iterating the triples and doing nothing with them: the floor of
+    any pipeline that starts from the Turtle file in Python.
+``parse + touch``
+    the same, reading each triple's subject, predicate string and object, as any reader must.
+``read``
+    :class:`cstograph.fastload._Reader`: triples to relation drafts and other triples.
+``rdflib graph``, ``records``, ``History``
+    the other triples into rdflib; drafts to :class:`~cstograph.history.Relation` records (labels,
+    titles); the interval index.
+``snapshots``
+    the 37 yearly networkx graphs of 1990-2026 (each counted), and the share of it spent in
+    Python's cyclic garbage collector (measured with ``gc.callbacks``).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def main() -> int:
+    import pyoxigraph as ox
+
+    from cstograph import fastload, paths
+    from cstograph.gcpause import paused
+    from cstograph.history import History
+    from cstograph.snapshot import snapshots
+
+    file = Path(sys.argv[1])
+    timings: list[tuple[str, float]] = []
+
+    def timed(name: str, begin: float) -> None:
+        timings.append((name, time.perf_counter() - begin))
+        print(f"{name:16} {timings[-1][1]:8.2f} s", flush=True)
+
+    begin = time.perf_counter()
+    for _ in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE):
+        pass
+    timed("parse only", begin)
+    begin = time.perf_counter()
+    for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE):
+        quad.subject, quad.predicate.value, quad.object  # noqa: B018
+    timed("parse + touch", begin)
+
+    begin = time.perf_counter()
+    reader = fastload._Reader()
+    with paused():
+        for path in paths.input_files([file], include_graph=False):
+            reader.read(fastload.oxigraph_triples(path))
+        reader.finish()
+    timed("read", begin)
+    begin = time.perf_counter()
+    with paused():
+        builder = reader.builder
+        builder.graph = reader.graph()
+    timed("rdflib graph", begin)
+    begin = time.perf_counter()
+    with paused():
+        records = [builder.record(draft) for draft in reader.drafts]
+        records += [
+            builder.relation(iri, kind, pairs, children)
+            for iri, kinds, pairs, children in reader.relations
+            for kind in kinds
+        ]
+    timed("records", begin)
+    begin = time.perf_counter()
+    history = History(builder.graph, relations=records)
+    timed("History", begin)
+
+    collecting = [0.0]
+    started: dict[str, float] = {}
+
+    def watch(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            started["t"] = time.perf_counter()
+        else:
+            collecting[0] += time.perf_counter() - started["t"]
+
+    gc.callbacks.append(watch)
+    begin = time.perf_counter()
+    edges = sum(graph.number_of_edges() for _, graph in snapshots(history, 1990, 2026))
+    timed("snapshots", begin)
+    gc.callbacks.remove(watch)
+    print(f"  of which garbage collection {collecting[0]:.2f} s; {edges:,} edges in all")
+    print(f"{len(records):,} relations; {len(builder.graph):,} other triples in rdflib")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -366,8 +366,10 @@ class _Reader:
                 pointing = referrers.get(key)
                 if pointing is not None and not all(s == iri or s in children for s in pointing):
                     raise _Irregular(key)  # also pointed to from outside the relation
-        self.referrer = {}
-        self.referrers = {}
+        # what only reading needed goes before the records are made (at 1M relations,
+        # hundreds of megabytes of node names)
+        self.referrer, self.referrers, self.owned = {}, {}, set()
+        self.relation_iris, self.rest_iris = set(), set()
 
     def graph(self) -> Graph:
         graph = new_graph(contexts=False)

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -123,14 +124,20 @@ class _NodeAttributes:
         }
 
 
+@lru_cache(maxsize=1 << 16)
+def _iso(day: date) -> str:
+    """A day's ISO text, one string per day for all the edges that share it."""
+    return day.isoformat()
+
+
 def _edge_attributes(relation: Relation, certain: bool, role_id: str) -> dict[str, Any]:
     return {
         "kind": relation.kind,
         "label": relation.label,
         "role": relation.role or "",
         "role_id": role_id,
-        "start": relation.start.isoformat(),
-        "end": relation.end.isoformat() if relation.end else "",
+        "start": _iso(relation.start),
+        "end": _iso(relation.end) if relation.end else "",
         "start_precision": relation.start_precision,
         "end_precision": relation.end_precision or "",
         "start_qualifier": relation.start_qualifier or "",

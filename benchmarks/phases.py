@@ -2,7 +2,7 @@
 
     python benchmarks/phases.py FILE.ttl      # e.g. from `cstograph synth --relations 100000`
 
-Prints, each timed on its own in this process:
+Prints, each timed on its own in this process, with the resident memory after it:
 
 ``parse only``
     pyoxigraph's Turtle parser, iterating the triples and doing nothing with them: the floor of
@@ -28,6 +28,15 @@ from pathlib import Path
 from typing import Any
 
 
+def _rss() -> str:
+    """This process's resident set now, and its peak so far."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            fields[line[:5]] = int(line.split()[1]) // 1024
+    return f"{fields.get('VmRSS', 0):,} MB (peak {fields.get('VmHWM', 0):,} MB)"
+
+
 def main() -> int:
     import pyoxigraph as ox
 
@@ -41,7 +50,7 @@ def main() -> int:
 
     def timed(name: str, begin: float) -> None:
         timings.append((name, time.perf_counter() - begin))
-        print(f"{name:16} {timings[-1][1]:8.2f} s", flush=True)
+        print(f"{name:16} {timings[-1][1]:8.2f} s   RSS after {_rss()}", flush=True)
 
     begin = time.perf_counter()
     for _ in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE):
@@ -66,7 +75,11 @@ def main() -> int:
     timed("rdflib graph", begin)
     begin = time.perf_counter()
     with paused():
-        records = [builder.record(draft) for draft in reader.drafts]
+        drafts, reader.drafts = reader.drafts, []
+        drafts.reverse()
+        records = []
+        while drafts:  # as the pipeline does: each draft goes once its record is made
+            records.append(builder.record(drafts.pop()))
         records += [
             builder.relation(iri, kind, pairs, children)
             for iri, kinds, pairs, children in reader.relations

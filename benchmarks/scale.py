@@ -148,37 +148,36 @@ def _count_snapshots(history: Any) -> int:
     return sum(graph.number_of_edges() for _, graph in snapshots(history, FIRST_YEAR, LAST_YEAR))
 
 
+def _pipeline(*steps: tuple[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Run ``steps`` in turn, each on the result of the one before, timing each; the last
+    one counts the snapshots' edges."""
+    phases: dict[str, float] = {}
+    value: Any = None
+    begin = time.perf_counter()
+    for name, step in steps:
+        start = time.perf_counter()
+        value = step(value)
+        phases[name] = time.perf_counter() - start
+    return {"seconds": time.perf_counter() - begin, "phases": phases, "edges": value}
+
+
 def task_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
     from cstograph.fastload import history_from_file
 
-    begin = time.perf_counter()
-    history = history_from_file(file)
-    built = time.perf_counter()
-    edges = _count_snapshots(history)
-    end = time.perf_counter()
-    return {
-        "seconds": end - begin,
-        "phases": {"history": built - begin, "snapshots": end - built},
-        "edges": edges,
-    }
+    return _pipeline(
+        ("history", lambda _: history_from_file(file)), ("snapshots", _count_snapshots)
+    )
 
 
 def task_ours_rdflib(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
     from cstograph.history import History
     from cstograph.store import load
 
-    begin = time.perf_counter()
-    graph = load([file], include_graph=False)
-    parsed = time.perf_counter()
-    history = History(graph)
-    built = time.perf_counter()
-    edges = _count_snapshots(history)
-    end = time.perf_counter()
-    return {
-        "seconds": end - begin,
-        "phases": {"parse": parsed - begin, "history": built - parsed, "snapshots": end - built},
-        "edges": edges,
-    }
+    return _pipeline(
+        ("parse", lambda _: load([file], include_graph=False)),
+        ("history", History),
+        ("snapshots", _count_snapshots),
+    )
 
 
 def task_load_rdflib(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:

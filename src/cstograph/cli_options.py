@@ -112,24 +112,11 @@ def when(year: str | None, on: str | None, from_: str | None, to_: str | None) -
 
 
 def open_history(data: tuple[Path, ...], allow_network: bool, claims: str = "preferred") -> Any:
-    """The interval index of the graph the command reads.
+    """The interval index of the graph the command reads (an ``oxigraph:DIR`` store read
+    straight from its quads, see :func:`~cstograph.stores.history_of`)."""
+    from .stores import history_of
 
-    An ``oxigraph:DIR`` store is read straight from its quads
-    (:func:`~cstograph.fastload.history_from_store`): relation nodes become records without
-    the whole store being copied into rdflib first. Memory and ``sparql:URL`` index the graph
-    :func:`open_data` gives.
-    """
-    from .history import History
-    from .stores import parse_spec
-
-    spec = parse_spec(click.get_current_context().meta.get("cstograph.store"))
-    if spec.kind == "oxigraph" and not data:  # with --data, open_data says why not
-        from .fastload import history_from_store
-        from .stores import _open_oxigraph
-
-        assert spec.path is not None
-        return history_from_store(_open_oxigraph(spec.path), claims=claims)
-    return History(open_data(data, allow_network), claims=claims)
+    return history_of(open_data(data, allow_network, native=True), claims=claims)
 
 
 def claims_option(func: F) -> F:

@@ -60,7 +60,12 @@ from .store import RDF_FORMATS, _check_offline, as_memory, load, new_graph
 from .temporal import Precision, bound_range
 from .terms import CST, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 
-__all__ = ["history_from_file", "history_from_store", "load_history", "oxigraph_triples"]
+__all__ = [
+    "history_from_file",
+    "history_from_store",
+    "load_history",
+    "oxigraph_triples",
+]
 
 _OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
@@ -56,7 +55,9 @@ def bind_parameters(
         kind = named.param(name).type if named else "entity"
         if kind == "entity":
             if history is None:
-                history = _names(graph)
+                from .stores import history_of
+
+                history = history_of(graph)
             bindings[name] = history.iri(history.resolve(value).id)
         elif kind == "year":
             if not value.isdigit() or len(value) != 4:
@@ -72,18 +73,3 @@ def bind_parameters(
             needed = " ".join(f"--param {m}=..." for m in missing)
             raise InputError(f"query {named.name} needs {needed}")
     return bindings
-
-
-def _names(graph: Graph) -> Any:
-    """An index that resolves names: for an Oxigraph store, read from its triples (not a copy
-    of the whole store into rdflib); otherwise over the graph, or its in-memory copy."""
-    from oxrdflib import OxigraphStore
-
-    from .history import History
-    from .store import as_memory
-
-    if isinstance(graph.store, OxigraphStore):
-        from .fastload import history_from_store
-
-        return history_from_store(graph.store._inner)
-    return History(as_memory(graph))

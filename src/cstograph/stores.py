@@ -50,6 +50,7 @@ __all__ = [
     "LoadReport",
     "StoreSpec",
     "graph_store_url",
+    "history_of",
     "load_files",
     "open_graph",
     "parse_spec",
@@ -218,6 +219,34 @@ def open_graph(
     graph = Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
     _bind(graph)
     return graph
+
+
+def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
+    """The interval index (:class:`~cstograph.history.History`) of a graph from
+    :func:`open_graph`, read the cheapest way its store allows: an in-memory graph as it is,
+    an Oxigraph store straight from its quads
+    (:func:`~cstograph.fastload.history_from_store`, no copy into rdflib), an endpoint
+    through one in-memory copy.
+
+    Examples
+    --------
+    >>> len(history_of(open_graph("memory")).members("CSTO", year=2007)) > 3
+    True
+    """
+    from rdflib.plugins.stores.memory import Memory
+
+    from .history import History
+
+    if not isinstance(graph.store, Memory):
+        from oxrdflib import OxigraphStore
+
+        if isinstance(graph.store, OxigraphStore):
+            from .fastload import history_from_store
+
+            return history_from_store(graph.store._inner, claims=claims)
+    from .store import as_memory
+
+    return History(as_memory(graph), claims=claims)
 
 
 def _bind(graph: Graph) -> None:

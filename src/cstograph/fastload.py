@@ -225,7 +225,7 @@ class _Reader:
 
     def __init__(self, *, typed_strings: bool = False) -> None:
         self.convert = _rdflib_typed if typed_strings else _rdflib
-        self.rest: list[tuple[Any, Any, Any]] = []  # pyoxigraph triples for the rdflib graph
+        self.rest = new_graph(contexts=False)  # every other triple, as rdflib terms
         self.bnodes: dict[str, list[tuple[str, Any]]] = {}  # the triples of blank nodes
         self.referrer: dict[str, str] = {}  # blank node -> the first subject pointing to it
         self.referrers: dict[str, set[str]] = {}  # blank nodes two or more subjects point to
@@ -251,7 +251,6 @@ class _Reader:
     def read(self, quads: Iterable[Any]) -> None:
         current: str | None = None
         block: list[tuple[str, Any]] = []
-        subject: Any = None
         bnodes = self.bnodes
         blank = ox.BlankNode
         for quad in quads:
@@ -276,13 +275,13 @@ class _Reader:
             value = s.value
             if value != current:
                 if current is not None:
-                    self._end(current, subject, block)
-                current, subject, block = value, s, []
+                    self._end(current, block)
+                current, block = value, []
             block.append((p, o))
         if current is not None:
-            self._end(current, subject, block)
+            self._end(current, block)
 
-    def _end(self, iri: str, subject: Any, block: list[tuple[str, Any]]) -> None:
+    def _end(self, iri: str, block: list[tuple[str, Any]]) -> None:
         kinds = [
             _RELATION_CLASSES[o.value]
             for p, o in block
@@ -295,7 +294,10 @@ class _Reader:
                 self._refer("_:" + o.value, iri)
         if not kinds:
             self.rest_iris.add(iri)
-            self.rest.extend((subject, p, o) for p, o in block)
+            add, node, iri_of = self.rest.store.add, self.builder.node, self.builder.iri
+            s = iri_of(iri)
+            for p, o in block:  # straight to the store: Graph.add checks each term again
+                add((s, iri_of(p), node(o)), self.rest)
             return
         self.relation_iris.add(iri)
         pairs: Pairs = defaultdict(list)
@@ -377,26 +379,13 @@ class _Reader:
         self.relation_iris, self.rest_iris = set(), set()
 
     def graph(self) -> Graph:
-        graph = new_graph(contexts=False)
-        add = graph.add
-        iris: dict[str, URIRef] = {}
-        convert = self.convert
-
-        def term(t: Any) -> Any:
-            if isinstance(t, ox.NamedNode):
-                found = iris.get(t.value)
-                if found is None:
-                    found = iris[t.value] = URIRef(t.value)
-                return found
-            return convert(t)
-
-        for s, p, o in self.rest:
-            add((term(s), iris.get(p) or iris.setdefault(p, URIRef(p)), term(o)))
-        for key, triples in self.bnodes.items():
-            node = BNode(key[2:])
+        """The rdflib graph of every other triple, once :meth:`finish` has run."""
+        graph = self.rest
+        add, node, iri_of = graph.store.add, self.builder.node, self.builder.iri
+        for key, triples in self.bnodes.items():  # those no relation node owns
+            subject = BNode(key[2:])
             for p, o in triples:
-                add((node, iris.get(p) or iris.setdefault(p, URIRef(p)), term(o)))
-        self.rest = []
+                add((subject, iri_of(p), node(o)), graph)
         self.bnodes = {}
         return graph
 

@@ -42,6 +42,14 @@ def test_help_does_not_even_import_rdflib():
     assert not {m for m in imported_modules("--help") if m.startswith("rdflib")}
 
 
+def test_temporal_question_does_not_import_the_sparql_engine():
+    """``members`` answers from the interval index: rdflib's SPARQL parser (0.15 s to import)
+    comes in only with a query or a ``sparql:URL`` store."""
+    modules = imported_modules("members", "CSTO", "--year", "2007")
+    assert "cstograph.history" in modules  # the measurement itself works
+    assert not {m for m in modules if m.startswith("rdflib.plugins.sparql")}
+
+
 def test_python_dash_m_runs_the_cli():
     proc = subprocess.run(
         [sys.executable, "-m", "cstograph", "--version"], capture_output=True, text=True, check=True

@@ -4,7 +4,8 @@ Every request has a timeout, and every failure (no connection, no answer in time
 error, something that is not a SPARQL endpoint) becomes one :class:`StoreError` line. Only
 the URL given is ever contacted. :func:`cstograph.stores.open_graph` reads through
 :class:`EndpointStore`; :func:`cstograph.stores.load_files` posts to the Graph Store Protocol
-endpoint :func:`graph_store_url` finds beside it.
+endpoint :func:`cstograph.stores.graph_store_url` finds beside it. This module brings in
+rdflib's SPARQL machinery, so :mod:`cstograph.stores` imports it only for ``sparql:URL``.
 """
 
 from __future__ import annotations
@@ -25,23 +26,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.term import Identifier
 
-from .errors import StoreError
+from .errors import StoreError, one_line
 
-__all__ = ["DEFAULT_TIMEOUT", "EndpointStore", "graph_store_url", "one_line"]
-
-#: Seconds to wait for a SPARQL endpoint before giving up (queries; loads wait longer).
-DEFAULT_TIMEOUT = 30.0
-
-
-def one_line(exc: BaseException) -> str:
-    """``exc`` as one line of text, for an error message.
-
-    Examples
-    --------
-    >>> one_line(OSError("disk   full")), one_line(TimeoutError())
-    ('disk full', 'TimeoutError')
-    """
-    return " ".join(str(exc).split()) or type(exc).__name__
+__all__ = ["EndpointStore"]
 
 
 class EndpointStore(SPARQLStore):
@@ -60,7 +47,7 @@ class EndpointStore(SPARQLStore):
         Seconds to wait for each answer.
     """
 
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, *, timeout: float) -> None:
         super().__init__(query_endpoint=url, returnFormat="json")
         self.url = url
         self.timeout = timeout
@@ -158,26 +145,3 @@ class EndpointStore(SPARQLStore):
             headers = {"Content-Type": "application/n-triples", "Content-Length": str(length)}
             with self._request(target, body, headers, timeout):
                 pass
-
-
-def graph_store_url(query_url: str) -> str:
-    """The Graph Store Protocol endpoint next to a query endpoint, by Oxigraph's layout.
-
-    Raises
-    ------
-    StoreError
-        The URL does not end in ``/query``: pass the store endpoint explicitly.
-
-    Examples
-    --------
-    >>> graph_store_url("http://127.0.0.1:7878/query")
-    'http://127.0.0.1:7878/store'
-    """
-    parts = urllib.parse.urlsplit(query_url)
-    if not parts.path.endswith("/query"):
-        raise StoreError(
-            f"{query_url}: cannot tell its Graph Store Protocol endpoint (Oxigraph's query URL "
-            "ends in /query); pass it with --graph-store URL"
-        )
-    path = parts.path.removesuffix("/query") + "/store"
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))

@@ -55,3 +55,14 @@ class StoreError(InputError):
     """A store cannot be used: a bad ``--store`` spec, a missing or locked Oxigraph
     directory, an endpoint that does not answer, times out or returns an HTTP error, or
     an Oxigraph server that does not start."""
+
+
+def one_line(exc: BaseException) -> str:
+    """``exc`` as one line of text, for an error message.
+
+    Examples
+    --------
+    >>> one_line(OSError("disk   full")), one_line(TimeoutError())
+    ('disk full', 'TimeoutError')
+    """
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -257,7 +257,7 @@ def _describe(graph: nx.MultiDiGraph, question: Window | None, year: int | None)
 # The sweep -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearSpan:
     """The years a relation is possibly in effect, and those it certainly is (first, last
     inclusive; ``first > last`` when none)."""
@@ -337,15 +337,23 @@ def snapshots(
     """
     if not 1 <= start <= end <= 9998:
         raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
+    # one (relation, span) entry per relation, in the list of each year its state changes;
+    # relations share spans (a million relations have a few thousand)
     boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)
+    spans: dict[tuple[tuple[date, date], tuple[date, date]], YearSpan] = {}
     for relation in _pool(history, kinds, orgs):
-        span = year_span(relation)
+        ranges = (relation.start_range, relation.end_range)
+        span = spans.get(ranges)
+        if span is None:
+            span = spans[ranges] = year_span(relation)
+        entry = (relation, span)
         bounds = {span.possible[0], span.possible[1] + 1, span.certain[0], span.certain[1] + 1}
         if min(bounds) <= start:  # its state at start needs setting
-            boundaries[start].append((relation, span))
+            boundaries[start].append(entry)
         for bound in bounds:
             if start < bound <= end:
-                boundaries[bound].append((relation, span))
+                boundaries[bound].append(entry)
+    del spans
     sweep = _Sweep(history)
     for year in range(start, end + 1):
         with paused():  # the caller's code between years runs with it as it was

@@ -14,7 +14,9 @@ from rdflib import BNode
 
 from cstograph import stores
 from cstograph.cli import cli
-from cstograph.fastload import history_from_store
+from cstograph.conflicts import find_conflicts
+from cstograph.errors import InputError
+from cstograph.fastload import history_from_store, load_history
 from cstograph.history import History, Relation
 from cstograph.snapshot import snapshot
 from cstograph.store import as_memory
@@ -116,6 +118,29 @@ def test_same_answers_synthetic(store_dirs: dict[str, Path], name: str, claims: 
     assert fast.diff("2005-06-30", "2020", kind="hosts-base") == slow.diff(
         "2005-06-30", "2020", kind="hosts-base"
     )
+
+
+@pytest.mark.parametrize("name", STORES)
+def test_conflicts_from_the_index(store_dirs: dict[str, Path], name: str) -> None:
+    """Conflict groups, their claims and the reasons for preferences, from the index read
+    straight from the quads (which keeps only the links and reasons of relation nodes)."""
+    fast, slow = both(store_dirs[name], "all")
+    groups = find_conflicts(fast)
+    assert len(groups) >= 2
+    assert groups == find_conflicts(slow.graph)
+    if name == "shipped":
+        assert any(c.reason for g in groups for c in g.claims)
+        state = "Uzbekistan"
+    else:
+        state = next(
+            c.record.subject.id for g in groups for c in g.claims if isinstance(c.record, Relation)
+        )
+    assert find_conflicts(fast, state) == find_conflicts(slow.graph, state)
+
+
+def test_conflicts_refuse_an_index_of_preferred_claims() -> None:
+    with pytest.raises(InputError, match="claims='all'"):
+        find_conflicts(load_history())
 
 
 @pytest.mark.parametrize(

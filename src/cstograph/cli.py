@@ -372,7 +372,8 @@ def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, f
     from .conflicts import find_conflicts
     from .output import render_conflicts
 
-    click.echo(render_conflicts(find_conflicts(open_data(data, allow_network), entity), fmt))
+    history = open_history(data, allow_network, claims="all")
+    click.echo(render_conflicts(find_conflicts(history, entity), fmt))
 
 
 @cli.command(name="import")

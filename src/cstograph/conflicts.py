@@ -11,6 +11,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from .errors import InputError
 from .history import Event, History, Relation
 from .terms import CST, short_name
 
@@ -60,9 +61,23 @@ class Conflict:
         return {"resolved": self.resolved, "claims": [c.to_dict() for c in self.claims]}
 
 
-def find_conflicts(graph: Graph, entity: str | None = None) -> list[Conflict]:
-    """Every group of conflicting claims in ``graph``, connected through ``cst:conflictsWith``;
-    with ``entity`` (any name), only the groups with a claim about it.
+def find_conflicts(source: Graph | History, entity: str | None = None) -> list[Conflict]:
+    """Every group of conflicting claims, connected through ``cst:conflictsWith``; with
+    ``entity`` (any name), only the groups with a claim about it.
+
+    Parameters
+    ----------
+    source
+        A graph, or the interval index of one built with ``claims="all"`` (for a large
+        graph, :func:`cstograph.fastload.load_history` or
+        :func:`cstograph.stores.history_of`: its graph keeps the links and reasons read here).
+    entity
+        Any name :meth:`History.resolve` knows.
+
+    Raises
+    ------
+    InputError
+        ``source`` is an index of the preferred claims only, or ``entity`` is unknown.
 
     Examples
     --------
@@ -70,8 +85,16 @@ def find_conflicts(graph: Graph, entity: str | None = None) -> list[Conflict]:
     >>> groups = find_conflicts(load())
     >>> any("uzbekistan" in c.claims[0].record.id for c in groups)
     True
+    >>> from cstograph.fastload import load_history
+    >>> find_conflicts(load_history(claims="all")) == groups
+    True
     """
-    history = History(graph, claims="all")
+    if isinstance(source, History):
+        if source.claims != "all":
+            raise InputError("conflicts needs an index of every claim: History(..., claims='all')")
+        history, graph = source, source.graph
+    else:
+        history, graph = History(source, claims="all"), source
     wanted = history.resolve(entity).id if entity else None
     relations = {r.id: r for r in history.all_relations()}
     neighbours: dict[URIRef, set[URIRef]] = {}

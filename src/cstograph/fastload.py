@@ -12,8 +12,10 @@ everything else :class:`History` and :mod:`cstograph.snapshot` read.
 
 The result answers exactly like ``History(load(files))``: the same relation records, names,
 events and labels. The one difference is :attr:`History.graph`, which holds every triple
-*except* those of relation nodes and their own blank nodes; use :func:`cstograph.load` when
-you need those triples themselves (SPARQL over relation nodes, export, validation).
+*except* those of relation nodes and their own blank nodes (but for their
+``cst:conflictsWith`` and ``cst:preferenceReason``, which :mod:`cstograph.conflicts` reads);
+use :func:`cstograph.load` when you need those triples themselves (SPARQL over relation
+nodes, export, validation).
 
 :func:`history_from_store` does the same for an Oxigraph store (``--store oxigraph:DIR``),
 reading its quads instead of copying the whole store into rdflib first.
@@ -81,6 +83,8 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _TYPE = str(RDF.type)
 _RELATION_CLASSES = {str(cls): kind for cls, kind in _KIND_OF_CLASS.items()}
 _CONFLICTS = str(CST.conflictsWith)
+#: Triples of relation nodes kept in the graph too: what :mod:`cstograph.conflicts` reads.
+_KEPT = {_CONFLICTS, str(CST.preferenceReason)}
 _PRECISION = {str(unit): name for unit, name in Precision.BY_UNIT.items()}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LOCAL = re.compile(r"[\w.-]+")
@@ -294,12 +298,10 @@ class _Reader:
                 self._refer("_:" + o.value, iri)
         if not kinds:
             self.rest_iris.add(iri)
-            add, node, iri_of = self.rest.store.add, self.builder.node, self.builder.iri
-            s = iri_of(iri)
-            for p, o in block:  # straight to the store: Graph.add checks each term again
-                add((s, iri_of(p), node(o)), self.rest)
+            self._keep(iri, block)
             return
         self.relation_iris.add(iri)
+        self._keep(iri, [(p, o) for p, o in block if p in _KEPT])
         pairs: Pairs = defaultdict(list)
         for p, o in block:
             pairs[p].append(o)
@@ -309,6 +311,13 @@ class _Reader:
             self.drafts.extend(self.builder.values(iri, kind, pairs, children) for kind in kinds)
         else:
             self.relations.append((iri, kinds, pairs, children or {}))
+
+    def _keep(self, iri: str, block: list[tuple[str, Any]]) -> None:
+        """Put a subject's triples into the rdflib graph of other triples."""
+        add, node, iri_of = self.rest.store.add, self.builder.node, self.builder.iri
+        s = iri_of(iri)
+        for p, o in block:  # straight to the store: Graph.add checks each term again
+            add((s, iri_of(p), node(o)), self.rest)
 
     def _own_now(self, iri: str, block: list[tuple[str, Any]]) -> dict[str, Pairs] | None:
         """The blank nodes a relation node reaches, owned at once when all were read before
@@ -759,7 +768,8 @@ def load_history(
     -------
     History
         Answers exactly like ``History(load(extra_files, ...), claims=claims)``; its
-        ``graph`` holds every triple but those of relation nodes and their blank nodes.
+        ``graph`` holds every triple but those of relation nodes and their blank nodes
+        (see the module docstring).
 
     Raises
     ------
@@ -865,9 +875,9 @@ def history_from_store(ox_store: ox.Store, *, claims: str = "preferred") -> Hist
     History
         Answers exactly like ``History(as_memory(graph))`` over the same store; its
         ``graph`` holds the store's triples but those of relation nodes and their blank
-        nodes, with literals as oxrdflib makes them (plain strings typed ``xsd:string``).
-        A store whose relation nodes are not in one piece (see the module docstring) is
-        read through that full copy, with the same answers.
+        nodes (see the module docstring), with literals as oxrdflib makes them (plain
+        strings typed ``xsd:string``). A store whose relation nodes are not in one piece
+        is read through that full copy, with the same answers.
 
     Raises
     ------

@@ -11,6 +11,7 @@ rdflib's SPARQL machinery, so :mod:`cstograph.stores` imports it only for ``spar
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import tempfile
 import urllib.error
@@ -86,13 +87,24 @@ class EndpointStore(SPARQLStore):
 
     @contextlib.contextmanager
     def _request(
-        self, url: str, body: bytes | IO[bytes], headers: Mapping[str, str], timeout: float
+        self,
+        url: str,
+        body: bytes | IO[bytes],
+        headers: Mapping[str, str],
+        timeout: float,
+        sink: IO[bytes] | None = None,
     ) -> Iterator[tuple[str, bytes]]:
+        """POST ``body``; give the answer's media type and body (or copy the body into
+        ``sink``, a piece at a time, and give ``b""``)."""
         request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-                data = response.read()
+                if sink is None:
+                    data = response.read()
+                else:
+                    shutil.copyfileobj(response, sink, 1 << 20)
+                    data = b""
         except urllib.error.HTTPError as exc:
             detail = ""
             with contextlib.suppress(Exception):
@@ -120,6 +132,20 @@ class EndpointStore(SPARQLStore):
             raise StoreError(f"{self.url}: not a SPARQL endpoint: {one_line(exc)}") from None
         if result.type != "ASK":
             raise StoreError(f"{self.url}: not a SPARQL endpoint (ASK gave no boolean)")
+
+    def construct_all(self, sink: IO[bytes]) -> str:
+        """Copy every triple of the default graph into ``sink`` (one CONSTRUCT, asked for as
+        N-Triples, written as it arrives); return the media type the endpoint answered in."""
+        body = urllib.parse.urlencode({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"})
+        headers = {
+            "Accept": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        with self._request(self.url, body.encode("utf-8"), headers, self.timeout, sink) as (
+            content_type,
+            _,
+        ):
+            return content_type
 
     def count(self) -> int:
         """Triples in the endpoint's default graph."""

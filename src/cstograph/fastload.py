@@ -18,7 +18,9 @@ use :func:`cstograph.load` when you need those triples themselves (SPARQL over r
 nodes, export, validation).
 
 :func:`history_from_store` does the same for an Oxigraph store (``--store oxigraph:DIR``),
-reading its quads instead of copying the whole store into rdflib first.
+reading its quads instead of copying the whole store into rdflib first, and
+:func:`history_from_endpoint` for a SPARQL endpoint (``--store sparql:URL``), reading one
+CONSTRUCT answer.
 
 Subjects may come in any order: a blank node's triples may be written before or after the
 relation node that points to it (a store yields blank nodes after every IRI). Files whose
@@ -44,7 +46,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RLiteral
 
 from . import paths
-from .errors import DataFileError, InputError, StoreError
+from .errors import DataFileError, InputError, StoreError, one_line
 from .gcpause import paused
 from .history import (
     _KIND_OF_CLASS,
@@ -63,6 +65,7 @@ from .temporal import Precision, bound_range
 from .terms import CST, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 
 __all__ = [
+    "history_from_endpoint",
     "history_from_file",
     "history_from_store",
     "load_history",
@@ -911,3 +914,51 @@ def history_from_store(ox_store: ox.Store, *, claims: str = "preferred") -> Hist
     from .stores import _oxigraph_graph
 
     return History(as_memory(_oxigraph_graph(ox_store)), claims=claims)
+
+
+def history_from_endpoint(graph: Graph, *, claims: str = "preferred") -> History:
+    """The interval index of a SPARQL endpoint's default graph, from one CONSTRUCT answer
+    read by pyoxigraph's parser.
+
+    The answer (N-Triples, else Turtle or RDF/XML, as the endpoint offers) is written to a
+    temporary file as it arrives and read like a file: relation nodes become records, the
+    other triples an rdflib graph. An answer whose relation nodes are not in one piece (see
+    the module docstring) is read through rdflib's copy instead
+    (:func:`cstograph.store.as_memory`), with the same answers.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`cstograph.stores.open_graph` over ``sparql:URL``.
+    claims
+        As :class:`~cstograph.history.History`.
+
+    Raises
+    ------
+    StoreError
+        The endpoint fails or times out, or its answer is in no RDF format or does not
+        parse.
+    """
+    import tempfile
+
+    store = graph.store
+    url = getattr(store, "url", "the endpoint")
+    with tempfile.TemporaryFile(prefix="cstograph-construct-") as body:
+        media_type = store.construct_all(body)  # type: ignore[attr-defined]
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise StoreError(f"{url}: answered CONSTRUCT with {media_type or 'no media type'}")
+        body.seek(0)
+        reader = _Reader()
+        try:
+            with paused():
+                reader.read(ox.parse(body, format=fmt))
+                reader.finish()
+        except _Irregular:
+            pass
+        except SyntaxError as exc:
+            raise StoreError(f"{url}: CONSTRUCT answer does not parse: {one_line(exc)}") from None
+        else:
+            return _history(reader, claims)
+    del reader  # before the copy
+    return History(as_memory(graph), claims=claims)

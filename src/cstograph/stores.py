@@ -229,8 +229,9 @@ def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
     """The interval index (:class:`~cstograph.history.History`) of a graph from
     :func:`open_graph`, read the cheapest way its store allows: an in-memory graph as it is,
     an Oxigraph store straight from its quads
-    (:func:`~cstograph.fastload.history_from_store`, no copy into rdflib), an endpoint
-    through one in-memory copy.
+    (:func:`~cstograph.fastload.history_from_store`, no copy into rdflib), an endpoint from
+    one CONSTRUCT answer read by pyoxigraph
+    (:func:`~cstograph.fastload.history_from_endpoint`).
 
     Examples
     --------
@@ -248,6 +249,11 @@ def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
             from .fastload import history_from_store
 
             return history_from_store(graph.store._inner, claims=claims)
+        endpoint = sys.modules.get("cstograph.endpoint")  # imported for sparql: stores only
+        if endpoint is not None and isinstance(graph.store, endpoint.EndpointStore):
+            from .fastload import history_from_endpoint
+
+            return history_from_endpoint(graph, claims=claims)
     from .store import as_memory
 
     return History(as_memory(graph), claims=claims)

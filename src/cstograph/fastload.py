@@ -791,14 +791,7 @@ def load_history(
         extra_files, include_graph=include_graph, include_ontology=include_ontology
     )
     reader = _Reader()
-    try:
-        with paused():
-            for path in files:
-                reader.read(oxigraph_triples(path, allow_network=allow_network))
-            reader.finish()
-    except _Irregular:
-        pass
-    else:
+    if _read_all(reader, (oxigraph_triples(path, allow_network=allow_network) for path in files)):
         return _history(reader, claims)
     del reader  # before rdflib reads everything again
     graph = load(
@@ -808,6 +801,19 @@ def load_history(
         allow_network=allow_network,
     )
     return History(graph, claims=claims)
+
+
+def _read_all(reader: _Reader, sources: Iterable[Iterable[Any]]) -> bool:
+    """Read every source of triples (one per file or store) and finish; False when they
+    cannot be read node by node (:class:`_Irregular`) and the caller must use rdflib."""
+    try:
+        with paused():
+            for triples in sources:
+                reader.read(triples)
+            reader.finish()
+    except _Irregular:
+        return False
+    return True
 
 
 def _history(reader: _Reader, claims: str) -> History:
@@ -901,14 +907,11 @@ def history_from_store(ox_store: ox.Store, *, claims: str = "preferred") -> Hist
     """
     reader = _Reader(typed_strings=True)
     try:
-        with paused():
-            reader.read(ox_store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-            reader.finish()
-    except _Irregular:
-        pass
+        quads = ox_store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        regular = _read_all(reader, [quads])
     except OSError as exc:
-        raise StoreError(f"cannot read the Oxigraph store: {' '.join(str(exc).split())}") from None
-    else:
+        raise StoreError(f"cannot read the Oxigraph store: {one_line(exc)}") from None
+    if regular:
         return _history(reader, claims)
     del reader  # before the whole store is copied
     from .stores import _oxigraph_graph
@@ -951,14 +954,10 @@ def history_from_endpoint(graph: Graph, *, claims: str = "preferred") -> History
         body.seek(0)
         reader = _Reader()
         try:
-            with paused():
-                reader.read(ox.parse(body, format=fmt))
-                reader.finish()
-        except _Irregular:
-            pass
+            regular = _read_all(reader, [ox.parse(body, format=fmt)])
         except SyntaxError as exc:
             raise StoreError(f"{url}: CONSTRUCT answer does not parse: {one_line(exc)}") from None
-        else:
+        if regular:
             return _history(reader, claims)
     del reader  # before the copy
     return History(as_memory(graph), claims=claims)

@@ -6,9 +6,10 @@ rdflib's Turtle parser costs most of the time of a cold temporal question on a l
 each relation node and of the blank nodes it owns (qualified derivations, personnel figures)
 become :class:`~cstograph.history.Relation` records directly, by the same rules as
 :meth:`History._read_relations <cstograph.history.History>`. Every other triple (entities,
-labels, sources, events, the ontology) goes into an ordinary in-memory rdflib graph, which
-answers the lookups those rules make (labels, source titles, a post's organization) and
-everything else :class:`History` and :mod:`cstograph.snapshot` read.
+labels, sources, events, the ontology) goes, as it is read, into an rdflib graph on a
+:class:`~cstograph.compact_store.CompactMemory` store, which answers the lookups those rules
+make (labels, source titles, a post's organization) and everything else :class:`History` and
+:mod:`cstograph.snapshot` read.
 
 The result answers exactly like ``History(load(files))``: the same relation records, names,
 events and labels. The one difference is :attr:`History.graph`, which holds every triple

@@ -305,7 +305,9 @@ class _Reader:
             self._keep(iri, block)
             return
         self.relation_iris.add(iri)
-        self._keep(iri, [(p, o) for p, o in block if p in _KEPT])
+        kept = [(p, o) for p, o in block if p in _KEPT]
+        if kept:  # (else no IRI object for the node: a million of them add up)
+            self._keep(iri, kept)
         pairs: Pairs = defaultdict(list)
         for p, o in block:
             pairs[p].append(o)

@@ -239,8 +239,10 @@ def test_cli_store_errors_stay_one_line(store_dirs: dict[str, Path], tmp_path: P
         ("metrics", "--from", "2005", "--to", "2008", "--format", "json"),
         ("relations", "--kind", "hosts-base", "--year", "2012", "--claims", "all"),
         ("timeline", "Kant air base", "--format", "csv"),
+        ("conflicts", "Armenia", "--format", "json"),
+        ("export", "--owl-time", "--format", "nt"),
     ],
-    ids=["metrics", "relations", "timeline"],
+    ids=["metrics", "relations", "timeline", "conflicts", "export-owl-time"],
 )
 def test_cli_other_commands_from_the_store(
     store_dirs: dict[str, Path], args: tuple[str, ...]

@@ -154,19 +154,20 @@ def export(
     in OWL-Time (time:Interval, time:hasBeginning/time:hasEnd, time:inXSDDate)."""
     from .export import owl_time_view, serialize_rdf, write_text
 
-    graph = open_data(data, allow_network)
+    if owl_time and fmt == "csv":
+        raise click.UsageError("--owl-time is an RDF view; it has no csv form")
     if fmt == "csv":
-        if owl_time:
-            raise click.UsageError("--owl-time is an RDF view; it has no csv form")
         from .relations_csv import export_csv
 
-        text = export_csv(graph)
+        text = export_csv(open_data(data, allow_network))
         what = f"{text.count(chr(10)) - 1} rows"
     else:
-        if owl_time:
-            from .history import History
-
-            graph = owl_time_view(History(graph))
+        # the OWL-Time view needs only the interval index: a store's is read without a copy
+        graph = (
+            owl_time_view(open_history(data, allow_network))
+            if owl_time
+            else open_data(data, allow_network)
+        )
         text = serialize_rdf(graph, fmt)
         what = f"{len(graph)} triples"
     if out is None:

@@ -10,10 +10,10 @@ Prints, each timed on its own in this process, with the resident memory after it
 ``parse + touch``
     the same, reading each triple's subject, predicate string and object, as any reader must.
 ``read``
-    :class:`cstograph.fastload._Reader`: triples to relation drafts and other triples.
-``rdflib graph``, ``records``, ``History``
-    the other triples into rdflib; drafts to :class:`~cstograph.history.Relation` records (labels,
-    titles); the interval index.
+    :class:`cstograph.fastload._Reader`: triples to relation drafts, other triples into an rdflib
+    graph on :class:`~cstograph.compact_store.CompactMemory` as they come.
+``records``, ``History``
+    drafts to :class:`~cstograph.history.Relation` records (labels, titles); the interval index.
 ``snapshots``
     the 37 yearly networkx graphs of 1990-2026 (each counted), and the share of it spent in
     Python's cyclic garbage collector (measured with ``gc.callbacks``).
@@ -71,10 +71,7 @@ def main() -> int:
     begin = time.perf_counter()
     with paused():
         builder = reader.builder
-        builder.graph = reader.graph()
-    timed("rdflib graph", begin)
-    begin = time.perf_counter()
-    with paused():
+        reader.graph()  # the blank nodes no relation node owns, if any
         drafts, reader.drafts = reader.drafts, []
         drafts.reverse()
         records = []

@@ -5,7 +5,10 @@ command read a store before."""
 
 from __future__ import annotations
 
+import threading
+import urllib.parse
 from dataclasses import astuple
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from rdflib import BNode
 from cstograph import stores
 from cstograph.cli import cli
 from cstograph.conflicts import find_conflicts
-from cstograph.errors import InputError
+from cstograph.errors import InputError, StoreError
 from cstograph.fastload import history_from_store, load_history
 from cstograph.history import History, Relation
 from cstograph.server import start_server
@@ -189,6 +192,53 @@ def test_endpoint_answer_in_pieces_falls_back(tmp_path: Path) -> None:
         assert relation_nodes(fast) > 0  # the fallback
         assert records(fast) == records(History(as_memory(graph), claims="all"))
         assert len(records(fast)) == 2
+
+
+class _Misbehaving(BaseHTTPRequestHandler):
+    """An endpoint that answers ASK properly and CONSTRUCT with what ``server.answer`` says."""
+
+    def do_POST(self) -> None:
+        query = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])))
+        text = query[b"query"][0].decode()
+        media, body = (
+            ("application/sparql-results+json", b'{"head": {}, "boolean": true}')
+            if text.startswith("ASK")
+            else self.server.answer  # type: ignore[attr-defined]
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (("text/html", b"<html>busy</html>"), "answered CONSTRUCT with text/html"),
+        (("application/n-triples", b"<urn:a> <urn:b> .\n"), "CONSTRUCT answer does not parse"),
+    ],
+    ids=["not RDF", "broken N-Triples"],
+)
+def test_endpoint_answer_errors_are_one_line(answer: tuple[str, bytes], message: str) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
+    server.answer = answer  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    try:
+        graph = stores.open_graph(f"sparql:{url}")
+        with pytest.raises(StoreError) as info:
+            stores.history_of(graph)
+        result = run("members", "CSTO", "--year", "2007", "--store", f"sparql:{url}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert str(info.value).startswith(f"{url}: {message}")
+    assert "\n" not in str(info.value)
+    assert_one_line_error(result, 2, message)
 
 
 def run(*args: str) -> Result:

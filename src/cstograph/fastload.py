@@ -244,8 +244,9 @@ class _Reader:
         # filled in by finish), for nodes whose blank nodes were not all read before them
         self.relations: list[tuple[str, list[str], Pairs, dict[str, Pairs]]] = []
         # the others (in files, usually all) are owned and read into drafts on the spot
-        self.owned: set[str] = set()  # blank nodes owned on the spot: any later mention is
-        self.builder = _Builder(self.conflicts, self.convert)  # irregular
+        # blank nodes owned on the spot: any later mention is irregular
+        self.owned: set[str] = set()
+        self.builder = _Builder(self.rest, self.conflicts, self.convert)
         self.drafts: list[Values] = []
 
     def _refer(self, key: str, subject: str) -> None:
@@ -411,8 +412,8 @@ _KINDS_ORDER = list(_KIND_OF_CLASS.values())
 class _Builder:
     """Relation records from the compact ones, by the rules of ``History._read_relations``."""
 
-    def __init__(self, conflicts: dict[str, set[Any]], convert: Any = _rdflib) -> None:
-        self.graph = new_graph()  # the reader's graph of other triples, once all is read
+    def __init__(self, graph: Graph, conflicts: dict[str, set[Any]], convert: Any) -> None:
+        self.graph = graph  # the reader's graph of other triples (complete once all is read)
         self.conflicts = conflicts
         self.convert = convert  # literals and blank nodes to rdflib terms, as in the graph
         self._iris: dict[str, URIRef] = {}
@@ -827,7 +828,7 @@ def _history(reader: _Reader, claims: str) -> History:
 
 def _build_history(reader: _Reader, claims: str) -> History:
     builder = reader.builder
-    builder.graph = reader.graph()
+    reader.graph()  # complete it
 
     def records() -> Iterator[Relation]:
         # each draft, and each node's pairs, are dropped once its records are made: the

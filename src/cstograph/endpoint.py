@@ -141,11 +141,8 @@ class EndpointStore(SPARQLStore):
             "Accept": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
             "Content-Type": "application/x-www-form-urlencoded",
         }
-        with self._request(self.url, body.encode("utf-8"), headers, self.timeout, sink) as (
-            content_type,
-            _,
-        ):
-            return content_type
+        with self._request(self.url, body.encode("utf-8"), headers, self.timeout, sink) as answer:
+            return answer[0]  # the media type; the body went to sink
 
     def count(self) -> int:
         """Triples in the endpoint's default graph."""

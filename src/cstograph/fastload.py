@@ -233,7 +233,7 @@ class _Reader:
 
     def __init__(self, *, typed_strings: bool = False) -> None:
         self.convert = _rdflib_typed if typed_strings else _rdflib
-        self.rest = new_graph(contexts=False)  # every other triple, as rdflib terms
+        self.rest = new_graph(compact=True)  # every other triple, as rdflib terms
         self.bnodes: dict[str, list[tuple[str, Any]]] = {}  # the triples of blank nodes
         self.referrer: dict[str, str] = {}  # blank node -> the first subject pointing to it
         self.referrers: dict[str, set[str]] = {}  # blank nodes two or more subjects point to
@@ -303,12 +303,12 @@ class _Reader:
                 self._refer("_:" + o.value, iri)
         if not kinds:
             self.rest_iris.add(iri)
-            self._keep(iri, block)
+            self._keep(self.builder.iri(iri), block)
             return
         self.relation_iris.add(iri)
         kept = [(p, o) for p, o in block if p in _KEPT]
         if kept:  # (else no IRI object for the node: a million of them add up)
-            self._keep(iri, kept)
+            self._keep(self.builder.iri(iri), kept)
         pairs: Pairs = defaultdict(list)
         for p, o in block:
             pairs[p].append(o)
@@ -319,12 +319,11 @@ class _Reader:
         else:
             self.relations.append((iri, kinds, pairs, children or {}))
 
-    def _keep(self, iri: str, block: list[tuple[str, Any]]) -> None:
-        """Put a subject's triples into the rdflib graph of other triples."""
+    def _keep(self, subject: Any, pairs: list[tuple[str, Any]]) -> None:
+        """Put a subject's (predicate, object) pairs into the rdflib graph of other triples."""
         add, node, iri_of = self.rest.store.add, self.builder.node, self.builder.iri
-        s = iri_of(iri)
-        for p, o in block:  # straight to the store: Graph.add checks each term again
-            add((s, iri_of(p), node(o)), self.rest)
+        for p, o in pairs:  # straight to the store: Graph.add checks each term again
+            add((subject, iri_of(p), node(o)), self.rest)
 
     def _own_now(self, iri: str, block: list[tuple[str, Any]]) -> dict[str, Pairs] | None:
         """The blank nodes a relation node reaches, owned at once when all were read before
@@ -396,14 +395,10 @@ class _Reader:
 
     def graph(self) -> Graph:
         """The rdflib graph of every other triple, once :meth:`finish` has run."""
-        graph = self.rest
-        add, node, iri_of = graph.store.add, self.builder.node, self.builder.iri
-        for key, triples in self.bnodes.items():  # those no relation node owns
-            subject = BNode(key[2:])
-            for p, o in triples:
-                add((subject, iri_of(p), node(o)), graph)
+        for key, pairs in self.bnodes.items():  # those no relation node owns
+            self._keep(BNode(key[2:]), pairs)
         self.bnodes = {}
-        return graph
+        return self.rest
 
 
 _KINDS_ORDER = list(_KIND_OF_CLASS.values())

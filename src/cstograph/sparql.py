@@ -17,11 +17,11 @@ from pyparsing import ParseException
 from rdflib import Graph
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
 from rdflib.term import Identifier, Variable
 
 from .errors import NetworkRefusedError, QueryError
+from .store import in_memory
 from .terms import PREFIXES
 
 __all__ = ["inject_values", "prepare", "run_query", "with_prefixes"]
@@ -187,7 +187,7 @@ def run_query(
     previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = allow_network
     try:
-        if not isinstance(graph.store, Memory):
+        if not in_memory(graph):
             # An Oxigraph store or an endpoint runs the query itself: give it the text, with
             # the prefixes declared and the bindings as a VALUES block that opens the WHERE
             # clause (so FILTERs see them, as with rdflib's initBindings).

@@ -44,16 +44,15 @@ _LINE = re.compile(r"at line (\d+)")
 _WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.DOTALL)
 
 
-def new_graph(*, contexts: bool = True) -> Graph:
+def new_graph(*, compact: bool = False) -> Graph:
     """An empty in-memory graph with the project's prefixes bound.
 
-    ``contexts=False`` gives a :class:`~cstograph.compact_store.CompactMemory` store: no
+    ``compact=True`` gives a :class:`~cstograph.compact_store.CompactMemory` store: no
     named graphs, two indexes instead of three and no per-triple dicts, so about a third of
     the memory and three times faster to fill, for a large graph mostly read by pattern
     lookups.
     """
-    store = "default" if contexts else CompactMemory()
-    graph = Graph(store=store, bind_namespaces="none")
+    graph = Graph(store=CompactMemory() if compact else "default", bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
@@ -221,6 +220,19 @@ def _write_cache(path: Path, graph: Graph) -> None:
         pass  # a cache that cannot be written is no cache; the graph is still right
 
 
+def in_memory(graph: Graph) -> bool:
+    """Whether rdflib holds the graph itself (rdflib's memory store or
+    :class:`~cstograph.compact_store.CompactMemory`), rather than an Oxigraph store or a
+    SPARQL endpoint behind it.
+
+    Examples
+    --------
+    >>> in_memory(new_graph()), in_memory(new_graph(compact=True))
+    (True, True)
+    """
+    return isinstance(graph.store, Memory | CompactMemory)
+
+
 def as_memory(graph: Graph) -> Graph:
     """The graph itself when it is in memory; otherwise an in-memory copy of a store's (an
     Oxigraph directory's, an endpoint's) default graph, fetched with one CONSTRUCT query.
@@ -228,7 +240,7 @@ def as_memory(graph: Graph) -> Graph:
     The temporal index, validation and the summaries read many small patterns: one query
     that copies the triples is far cheaper than thousands of requests to a store.
     """
-    if isinstance(graph.store, Memory):
+    if in_memory(graph):
         return graph
     copy = new_graph()
     result = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")

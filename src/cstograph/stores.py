@@ -41,7 +41,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from . import paths
 from .errors import DataFileError, StoreError, one_line
-from .store import RDF_FORMATS, load
+from .store import RDF_FORMATS, as_memory, in_memory, load
 from .terms import PREFIXES
 
 if TYPE_CHECKING:
@@ -238,11 +238,9 @@ def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
     >>> len(history_of(open_graph("memory")).members("CSTO", year=2007)) > 3
     True
     """
-    from rdflib.plugins.stores.memory import Memory
-
     from .history import History
 
-    if not isinstance(graph.store, Memory):
+    if not in_memory(graph):
         from oxrdflib import OxigraphStore
 
         if isinstance(graph.store, OxigraphStore):
@@ -254,8 +252,6 @@ def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
             from .fastload import history_from_endpoint
 
             return history_from_endpoint(graph, claims=claims)
-    from .store import as_memory
-
     return History(as_memory(graph), claims=claims)
 
 

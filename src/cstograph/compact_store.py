@@ -176,16 +176,18 @@ class CompactMemory(Store):
         return self._size
 
     def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
-        """Bind a prefix to a namespace, as rdflib's memory stores do."""
+        """Bind a prefix to a namespace, as rdflib's memory stores do (but where their tables
+        have gone out of step after ``override=False`` and they raise ``KeyError``, this
+        binds as asked)."""
         bound_namespace = self._namespace.get(prefix)
         bound_prefix = self._prefix.get(namespace)
         if bound_prefix is None and bound_namespace is not None:
             bound_prefix = self._prefix.get(bound_namespace)
         if override:
             if bound_prefix is not None:
-                del self._namespace[bound_prefix]
+                self._namespace.pop(bound_prefix, None)
             if bound_namespace is not None:
-                del self._prefix[bound_namespace]
+                self._prefix.pop(bound_namespace, None)
             self._prefix[namespace] = prefix
             self._namespace[prefix] = namespace
         else:

@@ -10,10 +10,10 @@ Prints, each timed on its own in this process, with the resident memory after it
 ``parse + touch``
     the same, reading each triple's subject, predicate string and object, as any reader must.
 ``read``
-    :class:`cstograph.fastload._Reader`: triples to relation drafts, other triples into an rdflib
-    graph on :class:`~cstograph.compact_store.CompactMemory` as they come.
+    :class:`cstograph.index.stream._Reader`: triples to relation drafts, other triples into an
+    rdflib graph on :class:`~cstograph.io.compact_memory.CompactMemory` as they come.
 ``records``, ``History``
-    drafts to :class:`~cstograph.history.Relation` records (labels, titles); the interval index.
+    drafts to :class:`~cstograph.index.history.Relation` records (labels, titles); the index.
 ``snapshots``
     the 37 yearly networkx graphs of 1990-2026 (each counted), and the share of it spent in
     Python's cyclic garbage collector (measured with ``gc.callbacks``).
@@ -40,10 +40,11 @@ def _rss() -> str:
 def main() -> int:
     import pyoxigraph as ox
 
-    from cstograph import fastload, paths
+    from cstograph.analysis.snapshot import snapshots
     from cstograph.gcpause import paused
-    from cstograph.history import History
-    from cstograph.snapshot import snapshots
+    from cstograph.index import stream as fastload
+    from cstograph.index.history import History
+    from cstograph.io import paths
 
     file = Path(sys.argv[1])
     timings: list[tuple[str, float]] = []

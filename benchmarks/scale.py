@@ -1,7 +1,7 @@
 """Speed and memory at scale, side by side in one run: load, yearly snapshots, ``members``.
 
 For each N (default 10k and 100k relations; ``--full`` adds 1M) a synthetic Turtle file is
-written once (:func:`cstograph.synth.write_turtle`), then every measurement runs ``--runs``
+written once (:func:`cstograph.io.synth.write_turtle`), then every measurement runs ``--runs``
 times (default 3), each in a fresh Python process so that its peak RSS is its own, and the
 median is reported:
 
@@ -10,9 +10,9 @@ median is reported:
 ``load-oxigraph``
     Turtle to an on-disk Oxigraph store (``pyoxigraph.Store.bulk_load``).
 ``ours``
-    Our pipeline from the Turtle file: :func:`cstograph.fastload.history_from_file` (the
+    Our pipeline from the Turtle file: :func:`cstograph.index.stream.history_from_file` (the
     ontology plus the file, parsed by pyoxigraph) and the 37 yearly snapshots 1990-2026 of
-    :func:`cstograph.snapshot.snapshots`, each networkx graph handed to the caller, which
+    :func:`cstograph.analysis.snapshot.snapshots`, each networkx graph handed to the caller, which
     counts its edges.
 ``ours-rdflib``
     The same pipeline over an rdflib graph: ``History(load([file], include_graph=False))``.
@@ -143,7 +143,7 @@ def _peak_mb() -> float:
 
 
 def _count_snapshots(history: Any) -> int:
-    from cstograph.snapshot import snapshots
+    from cstograph.analysis.snapshot import snapshots
 
     return sum(graph.number_of_edges() for _, graph in snapshots(history, FIRST_YEAR, LAST_YEAR))
 
@@ -162,7 +162,7 @@ def _pipeline(*steps: tuple[str, Callable[[Any], Any]]) -> dict[str, Any]:
 
 
 def task_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from cstograph.fastload import history_from_file
+    from cstograph.index.stream import history_from_file
 
     return _pipeline(
         ("history", lambda _: history_from_file(file)), ("snapshots", _count_snapshots)
@@ -170,8 +170,8 @@ def task_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_ours_rdflib(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from cstograph.history import History
-    from cstograph.store import load
+    from cstograph.index.history import History
+    from cstograph.io.parse import load
 
     return _pipeline(
         ("parse", lambda _: load([file], include_graph=False)),
@@ -279,7 +279,7 @@ def _timed_calls(call: Callable[[], int]) -> dict[str, Any]:
 
 
 def task_members_history(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from cstograph.fastload import history_from_file
+    from cstograph.index.stream import history_from_file
 
     history = history_from_file(file)
     org = str(args["org"])
@@ -329,7 +329,7 @@ def prepare(size: int, seed: int, work: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
     import pyoxigraph
 
-    from cstograph.synth import write_turtle
+    from cstograph.io.synth import write_turtle
 
     file = work / f"synthetic-{size}.ttl"
     begin = time.perf_counter()

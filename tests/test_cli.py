@@ -149,7 +149,7 @@ SELECT_STATES = "SELECT ?state WHERE { ?state a cst:State } ORDER BY ?state"
 
 
 def test_query_table_uses_prefixed_names(graph):
-    from cstograph.terms import CST, RDF
+    from cstograph.model.terms import CST, RDF
 
     result = run("query", SELECT_STATES)
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cstograph.cli import cli
-from cstograph.named_queries import named_queries
+from cstograph.query.named import named_queries
 
 from .conftest import DATA
 from .test_cli import assert_one_line_error

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from cstograph.compact_store import CompactMemory
+from cstograph.io.compact_memory import CompactMemory
 
 _IRIS = [URIRef(f"https://example.org/n{i}") for i in range(5)]
 _PREDICATES = [URIRef(f"https://example.org/p{i}") for i in range(3)]

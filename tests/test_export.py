@@ -13,19 +13,19 @@ from click.testing import CliRunner
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
-from cstograph import paths
+from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
-from cstograph.export import (
+from cstograph.export.graph import (
     EXPORT_GRAPH,
     ExportFormatError,
     owl_time_view,
     serialize_rdf,
     write_snapshot,
 )
-from cstograph.history import History
-from cstograph.snapshot import snapshot
-from cstograph.store import load
-from cstograph.terms import RDF, TIME, XSD
+from cstograph.index.history import History
+from cstograph.io import paths
+from cstograph.io.parse import load
+from cstograph.model.terms import RDF, TIME, XSD
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_csv_edge_list(tmp_path, g2010):
 
 
 def test_same_graph_same_bytes(tmp_path, history, g2010):
-    from cstograph.snapshot import snapshots
+    from cstograph.analysis.snapshot import snapshots
 
     swept = dict(snapshots(history, 2009, 2010))[2010]
     a = write_snapshot(g2010, tmp_path / "a.graphml").read_bytes()

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from cstograph.fastload import history_from_file, load_history
-from cstograph.history import History
-from cstograph.snapshot import snapshots
-from cstograph.store import load
-from cstograph.synth import write_turtle
-from cstograph.terms import CST, RDF, RDFS
+from cstograph.analysis.snapshot import snapshots
+from cstograph.index.history import History
+from cstograph.index.stream import history_from_file, load_history
+from cstograph.io.parse import load
+from cstograph.io.synth import write_turtle
+from cstograph.model.terms import CST, RDF, RDFS
 
 
 def records(history: History) -> list[tuple[object, ...]]:

@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from cstograph import paths
-from cstograph.terms import (
+from cstograph.io import paths
+from cstograph.model.terms import (
     CS,
     CST,
     EVENT_CLASSES,
@@ -226,7 +226,7 @@ def test_bordyuzha_interview_of_14_january_2006(graph):
 
 @pytest.mark.parametrize("query", paths.violation_queries(), ids=lambda p: p.name)
 def test_violation_query_finds_nothing_in_the_shipped_graph(graph, query):
-    from cstograph.sparql import run_query
+    from cstograph.query.sparql import run_query
 
     rows = list(run_query(graph, query.read_text(encoding="utf-8")))
     assert rows == []

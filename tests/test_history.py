@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cstograph import InputError, load
-from cstograph.history import History, UnknownEntityError
+from cstograph.index.history import History, UnknownEntityError
 
 from .conftest import DATA
 

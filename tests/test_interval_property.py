@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
-from cstograph.history import History
-from cstograph.sparql import run_query
-from cstograph.store import load
-from cstograph.terms import CS, CST, ORG, PROV, RDF, RDFS, SCHEMA, TIME
+from cstograph.index.history import History
+from cstograph.io.parse import load
+from cstograph.model.terms import CS, CST, ORG, PROV, RDF, RDFS, SCHEMA, TIME
+from cstograph.query.sparql import run_query
 
 ORIGIN = date(1990, 1, 1)
 SPAN = 365 * 40

@@ -9,11 +9,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from cstograph.analysis.metrics import COLUMNS, METRICS, metric_names, metrics_table
+from cstograph.analysis.snapshot import projection, scope, snapshot
 from cstograph.cli import cli
 from cstograph.errors import InputError
-from cstograph.history import History
-from cstograph.metrics import COLUMNS, METRICS, metric_names, metrics_table
-from cstograph.snapshot import projection, scope, snapshot
+from cstograph.index.history import History
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
-from cstograph.history import History
-from cstograph.plot import (
+from cstograph.index.history import History
+from cstograph.viz.network import (
     NETWORK_KINDS,
     PlotFormatError,
     check_extension,
@@ -18,7 +19,6 @@ from cstograph.plot import (
     save,
     timeline_figure,
 )
-from cstograph.snapshot import snapshot
 
 MAGIC = {
     ".png": b"\x89PNG\r\n\x1a\n",
@@ -59,7 +59,7 @@ def test_grid_draws_each_year(history):
 def test_timeline_draws_one_bar_per_membership(history):
     fig = timeline_figure(history, 1995, 2015, org="CSTO")
     bars = [p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("bar:")]
-    from cstograph.snapshot import scope
+    from cstograph.analysis.snapshot import scope
 
     within = scope(history, ["CSTO"])
     expected = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.history import History
+from cstograph.index.history import History
 
 CASES = [
     # Collective Security Treaty (1992-2003) and the CSTO

@@ -11,9 +11,9 @@ from rdflib import BNode, Graph
 
 from cstograph import load
 from cstograph.cli import cli
-from cstograph.history import History
-from cstograph.relations_csv import COLUMNS, CsvRowError, export_csv, import_csv
-from cstograph.terms import CS, PROV
+from cstograph.export.relations_csv import COLUMNS, CsvRowError, export_csv, import_csv
+from cstograph.index.history import History
+from cstograph.model.terms import CS, PROV
 
 from .conftest import DATA
 from .test_cli import assert_one_line_error

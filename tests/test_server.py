@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from cstograph import stores
-from cstograph.cli_stores import register
+from cstograph.cli.stores import register
 from cstograph.errors import StoreError
-from cstograph.server import free_port, oxigraph_binary, start_server
-from cstograph.terms import PREFIXES
+from cstograph.model.terms import PREFIXES
+from cstograph.stores.server import free_port, oxigraph_binary, start_server
 
 from .test_stores import MEMBERS_2007, rows
 
@@ -118,7 +118,7 @@ def test_missing_directory(tmp_path):
 SERVE = """
 import sys
 import click
-from cstograph.cli_stores import register
+from cstograph.cli.stores import register
 group = click.Group("cstograph")
 register(group)
 group(sys.argv[1:], prog_name="cstograph")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph import DataFileError, NetworkRefusedError, load, paths
-from cstograph.terms import CS, CST, RDF
+from cstograph import DataFileError, NetworkRefusedError, load
+from cstograph.io import paths
+from cstograph.model.terms import CS, CST, RDF
 
 from .conftest import DATA
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from cstograph import stores
 from cstograph.cli import cli
-from cstograph.named_queries import named_queries
-from cstograph.server import start_server
+from cstograph.query.named import named_queries
+from cstograph.stores.server import start_server
 
 
 @pytest.fixture(scope="module")

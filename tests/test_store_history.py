@@ -1,5 +1,5 @@
 """The interval index read straight from an Oxigraph directory's quads
-(:func:`cstograph.fastload.history_from_store`) answers exactly like the index of the whole
+(:func:`cstograph.index.stream.history_from_store`) answers exactly like the index of the whole
 store copied into rdflib (``History(as_memory(open_graph(spec)))``), the way every temporal
 command read a store before."""
 
@@ -16,16 +16,16 @@ from click.testing import CliRunner, Result
 from rdflib import BNode
 
 from cstograph import stores
+from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
-from cstograph.conflicts import find_conflicts
 from cstograph.errors import InputError, StoreError
-from cstograph.fastload import history_from_store, load_history
-from cstograph.history import History, Relation
-from cstograph.server import start_server
-from cstograph.snapshot import snapshot
-from cstograph.store import as_memory
-from cstograph.synth import write_turtle
-from cstograph.terms import RDF, RELATION_KINDS
+from cstograph.index.conflicts import find_conflicts
+from cstograph.index.history import History, Relation
+from cstograph.index.stream import history_from_store, load_history
+from cstograph.io.parse import as_memory
+from cstograph.io.synth import write_turtle
+from cstograph.model.terms import RDF, RELATION_KINDS
+from cstograph.stores.server import start_server
 
 from .test_cli import assert_one_line_error
 from .test_fastload import SCATTERED

@@ -18,16 +18,18 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
-from cstograph import paths, run_query, stores
-from cstograph.cli_stores import register
+from cstograph import run_query, stores
+from cstograph.cli.stores import register
 from cstograph.errors import DataFileError, NetworkRefusedError, StoreError
-from cstograph.server import start_server
-from cstograph.synth import write_turtle
-from cstograph.terms import PREFIXES
+from cstograph.io import paths
+from cstograph.io.synth import write_turtle
+from cstograph.model.terms import PREFIXES
+from cstograph.query import named
+from cstograph.stores.server import start_server
 
 from .conftest import DATA
 
-QUERY_FILES = sorted((Path(stores.__file__).parent / "queries").glob("*.rq"))
+QUERY_FILES = sorted((Path(named.__file__).parent / "queries").glob("*.rq"))
 MEMBERS_2007 = """
 SELECT ?member ?start WHERE {
   ?m a cst:AllianceMembership ; org:member ?member ; org:organization cs:csto ;

@@ -10,12 +10,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cstograph import paths
-from cstograph.cli_stores import register
+from cstograph.cli.stores import register
 from cstograph.errors import InputError
-from cstograph.store import new_graph, parse_file
-from cstograph.synth import KIND_SHARES, SynthStats, synthesize, turtle_chunks, write_turtle
-from cstograph.terms import CST, ORG, RDF, SCHEMA
+from cstograph.io import paths
+from cstograph.io.parse import new_graph, parse_file
+from cstograph.io.synth import KIND_SHARES, SynthStats, synthesize, turtle_chunks, write_turtle
+from cstograph.model.terms import CST, ORG, RDF, SCHEMA
 from cstograph.validation import validate_graph
 
 CLASSES = {

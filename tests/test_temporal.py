@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from cstograph.model.terms import CST
 from cstograph.temporal import (
     FOREVER,
     DateSpecError,
@@ -14,7 +15,6 @@ from cstograph.temporal import (
     parse_date_spec,
     window,
 )
-from cstograph.terms import CST
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from cstograph import paths
-from cstograph.terms import CST, EVENT_CLASSES, ONTOLOGY_IRI, RELATION_KINDS
+from cstograph.io import paths
+from cstograph.model.terms import CST, EVENT_CLASSES, ONTOLOGY_IRI, RELATION_KINDS
 
 NS = str(CST._NS)
 

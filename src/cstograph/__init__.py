@@ -25,18 +25,24 @@ __all__ = [
     "validate",
 ]
 
-from .errors import CstographError, DataFileError, InputError, NetworkRefusedError, QueryError
+from cstograph.errors import (
+    CstographError,
+    DataFileError,
+    InputError,
+    NetworkRefusedError,
+    QueryError,
+)
 
 if TYPE_CHECKING:
-    from .sparql import run_query
-    from .store import load
-    from .summary import summarize
-    from .validation import validate
+    from cstograph.analysis.summary import summarize
+    from cstograph.io.parse import load
+    from cstograph.query.sparql import run_query
+    from cstograph.validation import validate
 
 _LAZY = {
-    "load": "store",
-    "run_query": "sparql",
-    "summarize": "summary",
+    "load": "io.parse",
+    "run_query": "query.sparql",
+    "summarize": "analysis.summary",
     "validate": "validation",
 }
 

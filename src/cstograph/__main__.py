@@ -1,5 +1,5 @@
 """``python -m cstograph`` runs the command line."""
 
-from .cli import main
+from cstograph.cli import main
 
 main()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import CstographError
+from cstograph.errors import CstographError
 
 __all__ = ["NotValidError", "build_report"]
 
@@ -50,13 +50,13 @@ def build_report(
     NotValidError
         The graph does not validate (exit code 1); nothing is written.
     """
-    from . import plot
-    from .export import write_snapshot, write_text
-    from .history import History
-    from .metrics import COLUMNS, metrics_table
-    from .snapshot import snapshots
-    from .store import load
-    from .validation import validate, validate_graph
+    from cstograph.analysis.metrics import COLUMNS, metrics_table
+    from cstograph.analysis.snapshot import snapshots
+    from cstograph.export.graph import write_snapshot, write_text
+    from cstograph.index.history import History
+    from cstograph.io.parse import load
+    from cstograph.validation import validate, validate_graph
+    from cstograph.viz import network as plot
 
     out = Path(out)
     progress("Validating the graph ...")
@@ -71,7 +71,7 @@ def build_report(
     history = History(graph)
     first, last = plot.default_range(history, start, end)
     if first > last:
-        from .errors import InputError
+        from cstograph.errors import InputError
 
         raise InputError(f"the range starts ({first}) after it ends ({last})")
     written: list[Path] = []

@@ -22,8 +22,8 @@ from typing import ClassVar
 
 from rdflib import URIRef
 
-from .errors import InputError
-from .terms import CST, TIME
+from cstograph.errors import InputError
+from cstograph.model.terms import CST, TIME
 
 __all__ = [
     "DateSpecError",

@@ -15,10 +15,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.query import ResultRow
 
-from . import paths
-from .sparql import run_query
-from .store import load, new_graph, parse_file
-from .terms import short_name
+from cstograph.io import paths
+from cstograph.io.parse import load, new_graph, parse_file
+from cstograph.model.terms import short_name
+from cstograph.query.sparql import run_query
 
 __all__ = ["QueryViolation", "ShapeViolation", "ValidationReport", "validate", "validate_graph"]
 

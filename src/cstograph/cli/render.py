@@ -1,0 +1,307 @@
+"""One output layer: every command renders its records as a table, JSON, CSV or TSV here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Literal, cast
+
+from rdflib import Graph
+from rdflib import Literal as RDFLiteral
+from rdflib.query import Result, ResultRow
+
+from cstograph.model.terms import short_name
+
+Format = Literal["table", "json", "csv", "tsv"]
+FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv")
+
+
+def _cell(value: Any) -> str:
+    """Flatten one value for a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return str(value.get("label") or value.get("id") or "")
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain-text table with a header and a rule, columns padded to fit.
+
+    Examples
+    --------
+    >>> print(table(["state", "role"], [["Russia", "full member"]]))
+    state   role
+    ------  -----------
+    Russia  full member
+    """
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [len(c) for c in columns]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    )
+    return "\n".join(lines)
+
+
+def render_records(
+    records: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None
+) -> str:
+    """Render a list of records (dicts): JSON keeps their structure; table, CSV and TSV
+    flatten nested values to their labels."""
+    if fmt == "json":
+        return json.dumps(list(records), indent=2, ensure_ascii=False)
+    cols = list(columns) if columns is not None else (list(records[0]) if records else [])
+    rows = [[record.get(c) for c in cols] for record in records]
+    if fmt == "table":
+        return table(cols, rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(cols)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def render_sparql(result: Result, fmt: str) -> str:
+    """Render a SPARQL result. SELECT: ``json`` is SPARQL 1.1 JSON results, ``csv`` / ``tsv``
+    the SPARQL 1.1 CSV/TSV formats, ``table`` a readable table with prefixed names.
+    ASK: ``true`` / ``false`` (JSON: the boolean result). CONSTRUCT / DESCRIBE: Turtle
+    (JSON: JSON-LD)."""
+    if result.type == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)})
+        return "true" if result.askAnswer else "false"
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        graph = result.graph if result.graph is not None else Graph()
+        return graph.serialize(format="json-ld" if fmt == "json" else "turtle").rstrip("\n")
+    if fmt in ("json", "csv"):
+        return (result.serialize(format=fmt) or b"").decode("utf-8").rstrip("\r\n")
+    if fmt == "tsv":  # SPARQL 1.1 TSV: ?-prefixed header, terms in N-Triples form
+        variables = list(result.vars or [])
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        for row in result:
+            terms = [cast(ResultRow, row)[v] for v in variables]
+            lines.append("\t".join("" if t is None else t.n3() for t in terms))
+        return "\n".join(lines)
+    names = [str(v) for v in (result.vars or [])]
+    rows = [
+        [
+            None
+            if term is None
+            else (str(term) if isinstance(term, RDFLiteral) else short_name(term))
+            for term in row  # type: ignore[union-attr]
+        ]
+        for row in result
+    ]
+    return table(names, rows)
+
+
+# Temporal answers -----------------------------------------------------------------------------
+
+_QUALIFIED = {"not later than": "by {}", "not earlier than": "{} or later"}
+
+
+def bound_text(
+    value: date | None, precision: str | None, qualifier: str | None, *, open_text: str = ""
+) -> str:
+    """A date as precise as it is known: ``2003``, ``2002-05``, ``2006-01-14``, with
+    ``by ...`` or ``... or later`` for qualified bounds.
+
+    Examples
+    --------
+    >>> bound_text(date(2002, 5, 1), "month", "not earlier than")
+    '2002-05 or later'
+    >>> bound_text(None, None, None, open_text="ongoing")
+    'ongoing'
+    """
+    if value is None:
+        return open_text
+    text = {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
+        precision or "day", value.isoformat()
+    )
+    return _QUALIFIED.get(qualifier or "", "{}").format(text)
+
+
+def _sources_text(sources: Sequence[Any]) -> str:
+    by_source: dict[str, list[str]] = {}
+    for source in sources:
+        by_source.setdefault(source.id, [])
+        if source.locator:
+            by_source[source.id].append(source.locator.replace("paragraph ", "para "))
+    return "; ".join(
+        f"{sid} ({', '.join(locs)})" if locs else sid for sid, locs in by_source.items()
+    )
+
+
+def _figure_text(figure: Any) -> str:
+    if figure is None:
+        return ""
+    approx = "" if figure.approximation in (None, "exactly") else f"{figure.approximation} "
+    return f"{approx}{figure.value:g}{' ' + figure.unit if figure.unit else ''}"
+
+
+RELATION_COLUMNS = (
+    "id",
+    "kind",
+    "subject_id",
+    "subject",
+    "role",
+    "object_id",
+    "object",
+    "start",
+    "start_precision",
+    "start_qualifier",
+    "end",
+    "end_precision",
+    "end_qualifier",
+    "certain",
+    "operator",
+    "unit",
+    "personnel",
+    "organization",
+    "sources",
+)
+
+
+def _relation_flat(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "subject_id": r.subject.id,
+        "subject": r.subject.label,
+        "role": r.role,
+        "object_id": r.object.id,
+        "object": r.object.label,
+        "start": r.start.isoformat(),
+        "start_precision": r.start_precision,
+        "start_qualifier": r.start_qualifier,
+        "end": r.end.isoformat() if r.end else None,
+        "end_precision": r.end_precision,
+        "end_qualifier": r.end_qualifier,
+        "certain": r.certain,
+        "operator": r.operator.label if r.operator else None,
+        "unit": r.unit,
+        "personnel": _figure_text(r.personnel) or None,
+        "organization": r.organization.label if r.organization else None,
+        "sources": _sources_text(r.sources),
+    }
+
+
+def render_relations(relations: Sequence[Any], fmt: str) -> str:
+    """Relations (``members``, ``relations``): JSON is the documented stable shape, CSV/TSV
+    one flat row per relation, the table what a reader needs, roles always shown."""
+    if fmt == "json":
+        return json.dumps([r.to_dict() for r in relations], indent=2, ensure_ascii=False)
+    if fmt in ("csv", "tsv"):
+        return render_records([_relation_flat(r) for r in relations], fmt, RELATION_COLUMNS)
+    extra = [
+        c
+        for c in ("operator", "unit", "personnel", "organization")
+        if any(getattr(r, c) is not None for r in relations)
+    ]
+    rows = []
+    for r in relations:
+        row = {
+            "subject": r.subject.label,
+            "role": r.role or r.kind,
+            "object": r.object.label,
+            "from": bound_text(r.start, r.start_precision, r.start_qualifier),
+            "until": bound_text(r.end, r.end_precision, r.end_qualifier, open_text="-"),
+            "certain": "yes" if r.certain else "no",
+        }
+        flat = _relation_flat(r)
+        row.update({c: flat[c] for c in extra})
+        row["sources"] = flat["sources"]
+        rows.append(row)
+    columns = ["subject", "role", "object", "from", "until", "certain", *extra, "sources"]
+    return render_records(rows, "table", columns)
+
+
+def render_timeline(items: Sequence[Any], fmt: str) -> str:
+    """A timeline of relations and events in date order."""
+    if fmt == "json":
+        return json.dumps([i.to_dict() for i in items], indent=2, ensure_ascii=False)
+    rows = []
+    for item in items:
+        is_event = item.kind == "event"
+        rows.append(
+            {
+                "from": bound_text(item.start, item.start_precision, item.start_qualifier),
+                "until": bound_text(
+                    item.end,
+                    item.end_precision,
+                    None if is_event else item.end_qualifier,
+                    open_text="" if is_event else "-",
+                ),
+                "kind": item.type if is_event else item.kind,
+                "what": item.label,
+                "id": item.id,
+                "sources": _sources_text(item.sources),
+            }
+        )
+    return render_records(rows, fmt, ["from", "until", "kind", "what", "id", "sources"])
+
+
+def render_changes(changes: Sequence[Any], fmt: str) -> str:
+    """What changed between two times, by organization (the object of each relation)."""
+    if fmt == "json":
+        return json.dumps([c.to_dict() for c in changes], indent=2, ensure_ascii=False)
+    rows = [
+        {
+            "object": c.object.label,
+            "change": c.change,
+            "subject": c.subject.label,
+            "kind": c.kind,
+            "role before": c.role_before,
+            "role after": c.role_after,
+            "certain": c.certain if fmt != "table" else ("yes" if c.certain else "no"),
+            "relations": "; ".join(c.relations),
+        }
+        for c in changes
+    ]
+    columns = ["object", "change", "subject", "kind", "role before", "role after", "certain"]
+    if fmt != "table":
+        columns.append("relations")
+    return render_records(rows, fmt, columns)
+
+
+def render_conflicts(conflicts: Sequence[Any], fmt: str) -> str:
+    """Groups of conflicting claims: one row per claim, numbered by group."""
+    if fmt == "json":
+        return json.dumps([c.to_dict() for c in conflicts], indent=2, ensure_ascii=False)
+    rows = []
+    for number, conflict in enumerate(conflicts, start=1):
+        for claim in conflict.claims:
+            record = claim.record
+            is_event = record.kind == "event"
+            rows.append(
+                {
+                    "group": number,
+                    "claim": record.id,
+                    "what": record.label,
+                    "from": bound_text(
+                        record.start, record.start_precision, record.start_qualifier
+                    ),
+                    "until": bound_text(
+                        record.end,
+                        record.end_precision,
+                        None if is_event else record.end_qualifier,
+                        open_text="" if is_event else "-",
+                    ),
+                    "preferred": {True: "yes", False: "no", None: "-"}[claim.preferred],
+                    "reason": claim.reason,
+                    "sources": _sources_text(record.sources),
+                }
+            )
+    columns = ["group", "claim", "what", "from", "until", "preferred", "reason", "sources"]
+    return render_records(rows, fmt, columns)

@@ -1,0 +1,271 @@
+"""Commands that build snapshots, metrics, exports, diagrams and the report.
+
+Registered on the main group by :func:`register`. Like ``cli.py``, this module only parses
+arguments, calls the library and prints; matplotlib is imported only inside the commands
+that draw (through :mod:`cstograph.viz.network`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cstograph.cli.options import data_options, open_data, open_history
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+KINDS = ("member-of", "not-member-of", "contributes-to-force", "hosts-base", "holds-office")
+PLOT_KINDS = ("network", "timeline", "grid", "animate", "metrics")
+FIRST_YEAR, LAST_YEAR = 1991, 2026
+
+
+def _range_options(func: F) -> F:
+    func = click.option(
+        "--to", "to_", type=int, default=LAST_YEAR, show_default=True, metavar="YYYY"
+    )(func)
+    return click.option(
+        "--from", "from_", type=int, default=FIRST_YEAR, show_default=True, metavar="YYYY"
+    )(func)
+
+
+def _years(from_: int, to_: int) -> None:
+    if from_ > to_:
+        raise click.BadParameter(f"--from {from_} is after --to {to_}", param_hint="--from")
+
+
+@click.command()
+@_range_options
+@click.option("--org", help="Restrict membership, contribution and projection metrics to ORG.")
+@click.option(
+    "--metric",
+    "metric_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this metric (repeatable); see --list.",
+)
+@click.option("--list", "list_", is_flag=True, help="List the metrics and their definitions.")
+@data_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def metrics(
+    from_: int,
+    to_: int,
+    org: str | None,
+    metric_names: tuple[str, ...],
+    list_: bool,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
+) -> None:
+    """Metrics per year: members, joins and exits per organization, contributors per force,
+    bases per host and per using state, density and degree centrality of the state
+    projection, and the share of relations involving Russia.
+
+    One row per year, metric and entity; --list gives each metric's definition.
+    """
+    from cstograph.analysis.metrics import COLUMNS, definitions, metrics_table
+    from cstograph.cli.render import render_records
+
+    if list_:
+        click.echo(render_records(definitions(), fmt))
+        return
+    _years(from_, to_)
+    history = open_history(data, allow_network)
+    rows = metrics_table(history, from_, to_, org=org, metrics=list(metric_names) or None)
+    click.echo(render_records(rows, fmt, COLUMNS))
+
+
+@click.command()
+@click.option("--year", type=int, metavar="YYYY", help="Relations in effect during the year.")
+@click.option("--on", metavar="DATE", help="Relations in effect on DATE (YYYY-MM-DD).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .graphml, .gexf, .json (node-link) or .csv (edge list).",
+)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--org", "orgs", multiple=True, help="Only relations with this organization.")
+@data_options
+def snapshot(
+    year: int | None,
+    on: str | None,
+    out: Path,
+    kinds: tuple[str, ...],
+    orgs: tuple[str, ...],
+    data: tuple[Path, ...],
+    allow_network: bool,
+) -> None:
+    """Write the network of one year (or day) for Gephi, networkx or a spreadsheet.
+
+    Nodes are entities (label, class, Wikidata QID); edges are the relations possibly in
+    effect (kind, role, dates, precisions, certain, sources). The format comes from the
+    extension of --out.
+    """
+    from cstograph.analysis.snapshot import snapshot as build
+    from cstograph.export.graph import snapshot_format, write_snapshot
+
+    snapshot_format(out)  # refuse a bad extension before loading anything
+    if (year is None) == (on is None):
+        raise click.UsageError("give --year or --on (one of them)")
+    history = open_history(data, allow_network)
+    graph = build(history, year=year, on=on, kinds=kinds or None, orgs=orgs or None)
+    write_snapshot(graph, out)
+    click.echo(
+        f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+        f"({graph.graph['window']})."
+    )
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "jsonld", "nt", "nq", "csv"]),
+    default="ttl",
+    show_default=True,
+    help="Turtle, JSON-LD (inline context), N-Triples, N-Quads, or csv: the relations in the "
+    "columns `cstograph import` reads (README: Analysts' tables).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--owl-time",
+    is_flag=True,
+    help="Export the OWL-Time view of the relations' intervals instead of the graph.",
+)
+@data_options
+def export(
+    fmt: str, out: Path | None, owl_time: bool, data: tuple[Path, ...], allow_network: bool
+) -> None:
+    """Export the RDF: the ontology, the shipped graph and any --data, or their intervals
+    in OWL-Time (time:Interval, time:hasBeginning/time:hasEnd, time:inXSDDate)."""
+    from cstograph.export.graph import owl_time_view, serialize_rdf, write_text
+
+    if owl_time and fmt == "csv":
+        raise click.UsageError("--owl-time is an RDF view; it has no csv form")
+    if fmt == "csv":
+        from cstograph.export.relations_csv import export_csv
+
+        text = export_csv(open_data(data, allow_network))
+        what = f"{text.count(chr(10)) - 1} rows"
+    else:
+        # the OWL-Time view needs only the interval index: a store's is read without a copy
+        graph = (
+            owl_time_view(open_history(data, allow_network))
+            if owl_time
+            else open_data(data, allow_network)
+        )
+        text = serialize_rdf(graph, fmt)
+        what = f"{len(graph)} triples"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out, text)
+        click.echo(f"Wrote {out}: {what}.", err=True)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(PLOT_KINDS))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .png, .svg or .pdf (animate: .gif).",
+)
+@click.option("--year", type=int, metavar="YYYY", help="network: the year (default: --to).")
+@click.option("--from", "from_", type=int, metavar="YYYY", help="First year (grid, animate...).")
+@click.option("--to", "to_", type=int, metavar="YYYY", help="Last year.")
+@click.option("--org", help="Only this organization and its forces (network, grid, timeline).")
+@click.option(
+    "--metric",
+    "metric_names",
+    multiple=True,
+    metavar="NAME",
+    help="metrics: draw this metric (repeatable; default members, density, russia_share).",
+)
+@data_options
+def plot(
+    kind: str,
+    out: Path,
+    year: int | None,
+    from_: int | None,
+    to_: int | None,
+    org: str | None,
+    metric_names: tuple[str, ...],
+    data: tuple[Path, ...],
+    allow_network: bool,
+) -> None:
+    """Draw a diagram: network (one year), timeline (Gantt of memberships with events),
+    grid (small multiples of the network), animate (GIF, year by year), metrics (lines).
+
+    The format comes from the extension of --out. Diagrams are deterministic and read in
+    greyscale (marker shapes, line styles and hatching carry the meaning, not colour).
+    """
+    from cstograph.viz import network as plots
+
+    plots.check_extension(kind, out)
+    history = open_history(data, allow_network)
+    first, last = plots.default_range(history, from_, to_)
+    _years(first, last)
+    drawn = plots.draw(
+        kind,
+        history,
+        out,
+        year=year,
+        start=first,
+        end=last,
+        org=org,
+        metrics=list(metric_names) or None,
+    )
+    click.echo(f"Wrote {drawn}.")
+
+
+@click.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write into (created if missing).",
+)
+@click.option("--from", "from_", type=int, metavar="YYYY", help="First year (default: the data's).")
+@click.option("--to", "to_", type=int, metavar="YYYY", help="Last year (default: the data's).")
+@data_options
+def report(
+    out: Path, from_: int | None, to_: int | None, data: tuple[Path, ...], allow_network: bool
+) -> None:
+    """Validate the graph, then write everything for the whole span into --out: yearly
+    GraphML snapshots, the metrics CSV, every diagram, and an index.html showing them.
+
+    Progress goes to standard error; the list of files written to standard output. Exit
+    code 1 (and nothing written) when the graph does not validate.
+    """
+    from cstograph.report import build_report
+
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    written = build_report(
+        out, start=from_, end=to_, progress=progress, graph=open_data(data, allow_network)
+    )
+    click.echo(f"Wrote {len(written)} files into {out}:")
+    for path in written:
+        click.echo(f"  {path.relative_to(out).as_posix()}")
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``group``."""
+    for command in (metrics, snapshot, export, plot, report):
+        group.add_command(command)

@@ -1,0 +1,418 @@
+"""Analysts' tables: time-bounded relations as CSV, both ways.
+
+One row per relation and source citation (a relation cited from three places is three rows
+sharing its ``id``). The columns, in order, are :data:`COLUMNS`; README.md documents them.
+Import checks every row (unknown entity, bad date, end before start, missing source, ...)
+and reports the row number; it writes nothing unless every row is good and the resulting
+Turtle passes the shapes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from cstograph.errors import InputError
+from cstograph.index.history import History, UnknownEntityError
+from cstograph.io.files import write_text_atomic
+from cstograph.io.parse import load, new_graph
+from cstograph.model.terms import (
+    CS,
+    CST,
+    DCTERMS,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    RELATION_KINDS,
+    SCHEMA,
+    short_name,
+)
+from cstograph.temporal import Precision, parse_date_spec
+
+__all__ = ["COLUMNS", "CsvRowError", "export_csv", "import_csv"]
+
+#: The CSV columns, in order.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "label",
+    "subject",
+    "object",
+    "role",
+    "start",
+    "start_precision",
+    "start_qualifier",
+    "end",
+    "end_precision",
+    "end_qualifier",
+    "operator",
+    "unit",
+    "personnel",
+    "personnel_approximation",
+    "preferred",
+    "preference_reason",
+    "conflicts_with",
+    "source",
+    "source_title",
+    "source_url",
+    "source_issued",
+    "locator",
+    "note",
+)
+
+_QUALIFIERS = {"not later than": CST.NotLaterThan, "not earlier than": CST.NotEarlierThan}
+_APPROXIMATIONS = {
+    "exactly": CST.Exact,
+    "approximately": CST.Approximately,
+    "more than": CST.MoreThan,
+    "at least": CST.AtLeast,
+}
+
+
+class CsvRowError(InputError):
+    """A CSV row that cannot become a relation; the message names the file and row."""
+
+
+@dataclass
+class _Node:
+    """The relation being assembled from one or more rows with the same id."""
+
+    row: int
+    fields: dict[str, str]
+    citations: list[dict[str, str]] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def _iri(value: str) -> URIRef:
+    if value.startswith("cs:"):
+        return CS[value[3:]]
+    if re.match(r"https?://", value):
+        return URIRef(value)
+    return CS[_slug(value)]
+
+
+# export -------------------------------------------------------------------------------------
+
+
+def export_csv(graph: Graph) -> str:
+    """Every relation of ``graph`` (all claims) as CSV text in :data:`COLUMNS` order.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> text = export_csv(load())
+    >>> text.splitlines()[0].startswith("id,kind,label,subject,object,role,start")
+    True
+    """
+    history = History(graph, claims="all")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for relation in sorted(history.all_relations(), key=lambda r: r.id):
+        node = _iri(relation.id)
+        reason = graph.value(node, CST.preferenceReason)
+        base = {
+            "id": relation.id,
+            "kind": relation.kind,
+            "label": graph.value(node, RDFS.label) or "",
+            "subject": relation.subject.id,
+            "object": relation.object.id,
+            "role": relation.role or "",
+            "start": relation.start.isoformat(),
+            "start_precision": relation.start_precision,
+            "start_qualifier": relation.start_qualifier or "",
+            "end": relation.end.isoformat() if relation.end else "",
+            "end_precision": relation.end_precision or "",
+            "end_qualifier": relation.end_qualifier or "",
+            "operator": relation.operator.id if relation.operator else "",
+            "unit": relation.unit if relation.kind == "contributes-to-force" else "",
+            "personnel": f"{relation.personnel.value:g}" if relation.personnel else "",
+            "personnel_approximation": (relation.personnel.approximation or "")
+            if relation.personnel
+            else "",
+            "preferred": "" if relation.preferred is None else str(relation.preferred).lower(),
+            "preference_reason": str(reason) if reason else "",
+            "conflicts_with": " ".join(relation.conflicts_with),
+        }
+        for source in relation.sources:
+            source_node = _iri(source.id)
+            issued = graph.value(source_node, DCTERMS.issued)
+            url = graph.value(source_node, SCHEMA.url) or graph.value(source_node, CST.documentName)
+            writer.writerow(
+                base
+                | {
+                    "source": source.id,
+                    "source_title": source.title,
+                    "source_url": str(url) if url else "",
+                    "source_issued": str(issued) if issued else "",
+                    "locator": source.locator or "",
+                    "note": source.note or "",
+                }
+            )
+    return buffer.getvalue()
+
+
+# import -------------------------------------------------------------------------------------
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [
+        c for c in ("kind", "subject", "object", "start", "start_precision") if c not in header
+    ]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}; see README 'CSV columns'"
+        )
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)}")
+    # row numbers as a spreadsheet shows them: the header is row 1
+    return [
+        (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
+        for number, row in enumerate(reader, start=2)
+    ]
+
+
+class _Builder:
+    """Turns rows into triples, checking each against the known entities."""
+
+    def __init__(self, path: Path, known: Graph) -> None:
+        self.path = path
+        self.known = known
+        self.history = History(known, claims="all")
+        self.out = new_graph()
+        self.roles = {
+            name: role
+            for role in known.subjects(RDF.type, ORG.Role)
+            if isinstance(role, URIRef)
+            for name in (
+                str(known.value(role, RDFS.label) or "").casefold(),
+                str(role).rsplit("#", 1)[-1].casefold(),
+            )
+        }
+
+    def fail(self, row: int, message: str) -> CsvRowError:
+        return CsvRowError(f"{self.path}, row {row}: {message}")
+
+    def entity(self, row: int, column: str, value: str) -> URIRef:
+        if not value:
+            raise self.fail(row, f"{column} is empty")
+        try:
+            return self.history.iri(self.history.resolve(value).id)
+        except UnknownEntityError as exc:
+            raise self.fail(row, f"{column}: {exc}") from None
+
+    def day(self, row: int, column: str, value: str, precision: str) -> date:
+        try:
+            first, _ = parse_date_spec(value)
+        except InputError:
+            raise self.fail(row, f"{column} {value!r} is not a date (YYYY-MM-DD)") from None
+        if precision not in Precision.UNIT:
+            raise self.fail(row, f"{column}_precision {precision!r}: use day, month or year")
+        if first.isoformat() != value and len(value) == 10:
+            raise self.fail(row, f"{column} {value!r} is not a date")
+        return first
+
+    def qualifier(self, row: int, column: str, value: str) -> URIRef | None:
+        if not value:
+            return None
+        if value.casefold() not in _QUALIFIERS:
+            raise self.fail(row, f"{column} {value!r}: use 'not later than' or 'not earlier than'")
+        return _QUALIFIERS[value.casefold()]
+
+    def add(self, node: URIRef, fields: dict[str, str], row: int) -> None:
+        g = self.out
+        kind = fields["kind"]
+        if kind not in RELATION_KINDS:
+            raise self.fail(row, f"unknown kind {kind!r}; kinds: {', '.join(RELATION_KINDS)}")
+        subject = self.entity(row, "subject", fields["subject"])
+        obj = self.entity(row, "object", fields["object"])
+        start = self.day(row, "start", fields["start"], fields.get("start_precision", ""))
+        g.add((node, RDF.type, RELATION_KINDS[kind]))
+        label = fields.get("label") or f"{fields['subject']} {kind} {fields['object']}"
+        g.add((node, RDFS.label, Literal(label)))
+        g.add((node, SCHEMA.startDate, Literal(start)))
+        g.add((node, CST.startPrecision, Precision.UNIT[fields["start_precision"]]))
+        if q := self.qualifier(row, "start_qualifier", fields.get("start_qualifier", "")):
+            g.add((node, CST.startQualifier, q))
+        if fields.get("end"):
+            end = self.day(row, "end", fields["end"], fields.get("end_precision", ""))
+            if end < start:
+                raise self.fail(row, f"end {end} is before start {start}")
+            g.add((node, SCHEMA.endDate, Literal(end)))
+            g.add((node, CST.endPrecision, Precision.UNIT[fields["end_precision"]]))
+            if q := self.qualifier(row, "end_qualifier", fields.get("end_qualifier", "")):
+                g.add((node, CST.endQualifier, q))
+        elif fields.get("end_precision") or fields.get("end_qualifier"):
+            raise self.fail(row, "end precision or qualifier given without an end")
+        self.roles_and_details(node, kind, subject, obj, fields, row)
+        if fields.get("preferred"):
+            if fields["preferred"] not in ("true", "false"):
+                raise self.fail(row, "preferred: use true or false")
+            g.add((node, CST.preferred, Literal(fields["preferred"] == "true")))
+        if fields.get("preference_reason"):
+            g.add((node, CST.preferenceReason, Literal(fields["preference_reason"])))
+        for other in fields.get("conflicts_with", "").split():
+            g.add((node, CST.conflictsWith, _iri(other)))
+
+    def roles_and_details(
+        self, node: URIRef, kind: str, subject: URIRef, obj: URIRef, f: dict[str, str], row: int
+    ) -> None:
+        g = self.out
+        role = None
+        if f.get("role"):
+            role = self.roles.get(f["role"].casefold())
+            if role is None:
+                raise self.fail(row, f"unknown role {f['role']!r}")
+        if kind in ("member-of", "contributes-to-force"):
+            g.add((node, ORG.member, subject))
+            g.add((node, ORG.organization, obj))
+            if role is not None:
+                g.add((node, ORG.role, role))
+            elif kind == "member-of":
+                raise self.fail(row, "a member-of row needs a role")
+            if f.get("unit"):
+                g.add((node, CST.unitDescription, Literal(f["unit"])))
+        elif kind == "not-member-of":
+            g.add((node, CST.nonMember, subject))
+            g.add((node, CST.nonMemberOf, obj))
+        elif kind == "hosts-base":
+            g.add((node, CST.hostState, subject))
+            is_unit = (obj, RDF.type, CST.MilitaryUnit) in self.known
+            g.add((node, CST.stationedUnit if is_unit else CST.base, obj))
+            g.add((node, CST.operator, self.entity(row, "operator", f.get("operator", ""))))
+        else:
+            g.add((node, CST.holder, subject))
+            g.add((node, CST.post, obj))
+        if f.get("personnel"):
+            try:
+                value = Decimal(f["personnel"])
+            except InvalidOperation:
+                raise self.fail(row, f"personnel {f['personnel']!r} is not a number") from None
+            figure = BNode()
+            g.add((node, CST.personnel, figure))
+            g.add((figure, RDF.type, SCHEMA.QuantitativeValue))
+            g.add((figure, SCHEMA.value, Literal(value, datatype=XSD.decimal)))
+            g.add((figure, SCHEMA.unitText, Literal("personnel")))
+            approximation = f.get("personnel_approximation") or "exactly"
+            if approximation not in _APPROXIMATIONS:
+                raise self.fail(row, f"personnel_approximation {approximation!r}")
+            g.add((figure, CST.approximation, _APPROXIMATIONS[approximation]))
+
+    def cite(self, node: URIRef, citation: dict[str, str], row: int) -> None:
+        g = self.out
+        source_id = citation.get("source", "")
+        title = citation.get("source_title", "")
+        if not source_id and not title:
+            raise self.fail(row, "no source: give source (an id) or source_title")
+        source = _iri(source_id) if source_id else CS["source-" + _slug(title)]
+        if (source, RDF.type, CST.SourceDocument) not in self.known:
+            if not title:
+                raise self.fail(row, f"source {source_id!r} is not declared; give source_title")
+            url = citation.get("source_url", "")
+            if not url:
+                raise self.fail(row, f"source {title!r} needs source_url (a URL or file name)")
+            g.add((source, RDF.type, CST.SourceDocument))
+            g.add((source, DCTERMS.title, Literal(title)))
+            if re.match(r"https?://", url):
+                g.add((source, SCHEMA.url, URIRef(url)))
+            else:
+                g.add((source, CST.documentName, Literal(url)))
+            if citation.get("source_issued"):
+                issued = self.day(row, "source_issued", citation["source_issued"], "day")
+                g.add((source, DCTERMS.issued, Literal(issued)))
+        g.add((node, PROV.wasDerivedFrom, source))
+        if not citation.get("locator"):
+            raise self.fail(row, "locator is empty: say where in the source the fact is")
+        derivation = BNode()
+        g.add((node, PROV.qualifiedDerivation, derivation))
+        g.add((derivation, RDF.type, PROV.Derivation))
+        g.add((derivation, PROV.entity, source))
+        g.add((derivation, CST.locator, Literal(citation["locator"])))
+        if citation.get("note"):
+            g.add((derivation, RDFS.comment, Literal(citation["note"])))
+
+
+_CITATION = ("source", "source_title", "source_url", "source_issued", "locator", "note")
+
+
+def import_csv(
+    path: Path | str,
+    out: Path | str | None = None,
+    *,
+    extra_files: Iterable[Path | str] = (),
+    include_graph: bool = True,
+) -> Graph:
+    """Read a CSV of relations, check it, and return (and write to ``out``) its Turtle.
+
+    Entities are named as everywhere else (label, slug, QID, IRI) and must exist in the
+    shipped graph (unless ``include_graph`` is false) or ``extra_files``. Nothing is
+    written unless every row is good and the result conforms to the shapes.
+
+    Raises
+    ------
+    CsvRowError
+        A row is wrong; the message gives the file, the row number and what is wrong.
+    """
+    from cstograph.validation import validate_graph
+
+    path = Path(path)
+    known = load(extra_files, include_graph=include_graph)
+    builder = _Builder(path, known)
+    nodes: dict[URIRef, _Node] = {}
+    for number, row in _read_rows(path):
+        relation_id = row.get("id") or ""
+        if relation_id:
+            node = _iri(relation_id)
+        else:
+            slug = _slug(
+                f"{row.get('kind')} {row.get('subject')} {row.get('object')} {row.get('start')}"
+            )
+            node = CS[slug]
+        citation = {k: row.get(k, "") for k in _CITATION}
+        if node in nodes:
+            nodes[node].citations.append(citation | {"_row": str(number)})
+        else:
+            nodes[node] = _Node(number, row, [citation | {"_row": str(number)}])
+            if (node, None, None) in known:
+                raise builder.fail(number, f"{short_name(node)} already exists in the graph")
+    for node, assembled in nodes.items():
+        builder.add(node, assembled.fields, assembled.row)
+        for citation in assembled.citations:
+            builder.cite(node, citation, int(citation["_row"]))
+    combined = known + builder.out
+    report = validate_graph(combined)
+    if not report.conforms:
+        if report.shape_violations:
+            first = report.shape_violations[0]
+            detail = f"{first.focus}: {first.message}"
+        else:
+            check = report.query_violations[0]
+            found = ", ".join(f"{k}={v}" for k, v in check.rows[0].items())
+            detail = f"{check.check} found {found}"
+        raise InputError(f"{path}: the rows do not make a valid graph: {detail}")
+    if out is not None:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out, builder.out.serialize(format="turtle"))
+    return builder.out

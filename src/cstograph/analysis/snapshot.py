@@ -36,7 +36,8 @@ from rdflib import URIRef
 from cstograph.errors import InputError
 from cstograph.gcpause import paused
 from cstograph.index.history import MEMBER_ROLES, History, Relation
-from cstograph.model.terms import CST, ORG, RDF, RDFS, RELATION_KINDS, SKOS, WD, short_name
+from cstograph.model.kinds import kind
+from cstograph.model.terms import CST, ORG, RDF, RDFS, SKOS, WD, short_name
 from cstograph.temporal import in_effect, window
 
 if TYPE_CHECKING:
@@ -188,9 +189,8 @@ def _pool(
     history: History, kinds: Collection[str] | None, orgs: Iterable[str] | None
 ) -> list[Relation]:
     if kinds is not None:
-        unknown = sorted(set(kinds) - set(RELATION_KINDS))
-        if unknown:
-            raise InputError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(RELATION_KINDS)}")
+        for name in sorted(kinds):
+            kind(name)  # unknown names fail here
     within = scope(history, orgs) if orgs is not None else None
     return [
         r

@@ -25,6 +25,8 @@ from cstograph.errors import InputError
 from cstograph.index.history import History, UnknownEntityError
 from cstograph.io.files import write_text_atomic
 from cstograph.io.parse import load, new_graph
+from cstograph.model.kinds import kind as known_kind
+from cstograph.model.kinds import kind_names
 from cstograph.model.terms import (
     CS,
     CST,
@@ -33,7 +35,6 @@ from cstograph.model.terms import (
     PROV,
     RDF,
     RDFS,
-    RELATION_KINDS,
     SCHEMA,
     short_name,
 )
@@ -244,12 +245,12 @@ class _Builder:
     def add(self, node: URIRef, fields: dict[str, str], row: int) -> None:
         g = self.out
         kind = fields["kind"]
-        if kind not in RELATION_KINDS:
-            raise self.fail(row, f"unknown kind {kind!r}; kinds: {', '.join(RELATION_KINDS)}")
+        if kind not in kind_names():
+            raise self.fail(row, f"unknown kind {kind!r}; kinds: {', '.join(kind_names())}")
         subject = self.entity(row, "subject", fields["subject"])
         obj = self.entity(row, "object", fields["object"])
         start = self.day(row, "start", fields["start"], fields.get("start_precision", ""))
-        g.add((node, RDF.type, RELATION_KINDS[kind]))
+        g.add((node, RDF.type, known_kind(kind).cls))
         label = fields.get("label") or f"{fields['subject']} {kind} {fields['object']}"
         g.add((node, RDFS.label, Literal(label)))
         g.add((node, SCHEMA.startDate, Literal(start)))

@@ -20,6 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from cstograph.errors import InputError
+from cstograph.model.kinds import KINDS, Field
+from cstograph.model.kinds import kind as known_kind
 from cstograph.model.terms import (
     CS,
     CST,
@@ -29,7 +31,6 @@ from cstograph.model.terms import (
     PROV,
     RDF,
     RDFS,
-    RELATION_KINDS,
     SCHEMA,
     WD,
     short_name,
@@ -56,7 +57,6 @@ CLAIMS: tuple[str, ...] = ("preferred", "all")
 MEMBER_ROLES: frozenset[URIRef] = frozenset(
     {CST.FullMember, CST.Signatory, CST.ParticipationFrozen}
 )
-_KIND_OF_CLASS = {cls: kind for kind, cls in RELATION_KINDS.items()}
 
 
 class UnknownEntityError(InputError):
@@ -222,6 +222,15 @@ def _iri_or_none(value: Any) -> Any:
     return value if isinstance(value, URIRef) else None
 
 
+def _first(graph: Graph, node: URIRef, predicates: Iterable[URIRef]) -> Any:
+    """The value of the first of ``predicates`` that ``node`` has, else None."""
+    for predicate in predicates:
+        value = graph.value(node, predicate)
+        if value is not None:
+            return value
+    return None
+
+
 def _number(value: Any) -> int | float:
     python = value.toPython() if isinstance(value, Literal) else value
     if isinstance(python, Decimal):
@@ -360,45 +369,42 @@ class History:
 
     def _read_relations(self) -> Iterator[Relation]:
         g = self.graph
-        for cls, kind in _KIND_OF_CLASS.items():
-            for node in set(g.subjects(RDF.type, cls)):
+        for kind in KINDS:
+            for node in set(g.subjects(RDF.type, kind.cls)):
                 if not isinstance(node, URIRef):
                     continue
+                subject = _first(g, node, kind.subject_predicates())
+                obj = _first(g, node, kind.object_predicates())
                 extra: dict[str, Any] = {}
-                if kind in ("member-of", "contributes-to-force"):
-                    subject, obj = g.value(node, ORG.member), g.value(node, ORG.organization)
-                    if kind == "contributes-to-force":
-                        unit = g.value(node, CST.unitDescription)
-                        named = g.value(node, CST.contributedUnit)
-                        extra["unit"] = (
-                            str(unit)
-                            if unit is not None
-                            else self.label(named)
-                            if isinstance(named, URIRef)
-                            else None
-                        )
-                        extra["personnel"] = self._figure(g.value(node, CST.personnel))
-                elif kind == "not-member-of":
-                    subject, obj = g.value(node, CST.nonMember), g.value(node, CST.nonMemberOf)
-                elif kind == "hosts-base":
-                    subject = g.value(node, CST.hostState)
-                    obj = g.value(node, CST.base) or g.value(node, CST.stationedUnit)
+                if Field.UNIT in kind.fields:
+                    unit = g.value(node, CST.unitDescription)
+                    named = g.value(node, CST.contributedUnit)
+                    extra["unit"] = (
+                        str(unit)
+                        if unit is not None
+                        else self.label(named)
+                        if isinstance(named, URIRef)
+                        else None
+                    )
+                if Field.PERSONNEL in kind.fields:
+                    extra["personnel"] = self._figure(g.value(node, CST.personnel))
+                if Field.OPERATOR in kind.fields:
                     operator = g.value(node, CST.operator)
                     extra["operator"] = (
                         self.entity(operator) if isinstance(operator, URIRef) else None
                     )
-                    extra["personnel"] = self._figure(g.value(node, CST.personnel))
-                else:  # holds-office
-                    subject, obj = g.value(node, CST.holder), g.value(node, CST.post)
+                if Field.ORGANIZATION in kind.fields:
                     org = g.value(obj, ORG.postIn) if obj is not None else None
                     extra["organization"] = self.entity(org) if isinstance(org, URIRef) else None
                 if not isinstance(subject, URIRef) or not isinstance(obj, URIRef):
-                    raise InputError(f"{short_name(node)} ({kind}) lacks its subject or object")
+                    raise InputError(
+                        f"{short_name(node)} ({kind.name}) lacks its subject or object"
+                    )
                 role = g.value(node, ORG.role)
                 yield Relation(
                     id=short_name(node),
                     label=self.label(node),
-                    kind=kind,
+                    kind=kind.name,
                     subject=self.entity(subject),
                     object=self.entity(obj),
                     role=self.label(role) if isinstance(role, URIRef) else None,
@@ -417,7 +423,7 @@ class History:
         if self._names is None:
             g = self.graph
             dated: set[URIRef] = set()
-            for cls in (*RELATION_KINDS.values(), *EVENT_CLASSES):
+            for cls in (*(k.cls for k in KINDS), *EVENT_CLASSES):
                 dated |= {n for n in g.subjects(RDF.type, cls) if isinstance(n, URIRef)}
             names: dict[str, set[URIRef]] = defaultdict(set)
             for node in set(g.subjects(RDF.type, None)):
@@ -519,8 +525,8 @@ class History:
         >>> [r.operator.label for r in bases if "Manas" in r.object.label]
         ['United States']
         """
-        if kind is not None and kind not in RELATION_KINDS:
-            raise InputError(f"unknown kind {kind!r}; kinds: {', '.join(RELATION_KINDS)}")
+        if kind is not None:
+            known_kind(kind)  # unknown names fail here
         question = window(year=year, on=on, between=between)
         pool: Iterable[Relation] = self._relations
         subject_id = self.resolve(subject).id if subject else None
@@ -560,12 +566,11 @@ class History:
         """
         roles = MEMBER_ROLES if role is None else self._role(role)
         target = self.resolve(org)
-        kinds = ("member-of", "contributes-to-force")
+        shared = {k.name: k.role == "required" for k in KINDS if k.shared}
         found = [
             r
             for r in self.relations(object=target.id, year=year, on=on, between=between)
-            if r.kind in kinds
-            and (roles is None or r.kind == "contributes-to-force" or r._role_iri in roles)
+            if r.kind in shared and (roles is None or not shared[r.kind] or r._role_iri in roles)
         ]
         return sorted(found, key=lambda r: (r.subject.label, r.start))
 

@@ -48,8 +48,9 @@ from rdflib import Literal as RLiteral
 
 from cstograph.errors import DataFileError, InputError, StoreError, one_line
 from cstograph.gcpause import paused
+from cstograph.index.history import Entity as _Entity
+from cstograph.index.history import Figure as _Figure
 from cstograph.index.history import (
-    _KIND_OF_CLASS,
     History,
     Relation,
     Source,
@@ -58,10 +59,9 @@ from cstograph.index.history import (
     _natural,
     _number,
 )
-from cstograph.index.history import Entity as _Entity
-from cstograph.index.history import Figure as _Figure
 from cstograph.io import paths
 from cstograph.io.parse import RDF_FORMATS, _check_offline, as_memory, load, new_graph
+from cstograph.model.kinds import KINDS, Field
 from cstograph.model.terms import CST, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 from cstograph.temporal import Precision, bound_range
 
@@ -85,7 +85,6 @@ _XSD_STRING = _XSD + "string"
 _XSD_DATE = _XSD + "date"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _TYPE = str(RDF.type)
-_RELATION_CLASSES = {str(cls): kind for cls, kind in _KIND_OF_CLASS.items()}
 _CONFLICTS = str(CST.conflictsWith)
 #: Triples of relation nodes kept in the graph too: what :mod:`cstograph.index.conflicts` reads.
 _KEPT = {_CONFLICTS, str(CST.preferenceReason)}
@@ -99,20 +98,11 @@ _NAMESPACES = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 _P = {
     name: str(iri)
     for name, iri in {
-        "member": ORG.member,
-        "organization": ORG.organization,
         "role": ORG.role,
-        "non_member": CST.nonMember,
-        "non_member_of": CST.nonMemberOf,
-        "host": CST.hostState,
-        "base": CST.base,
-        "stationed": CST.stationedUnit,
-        "operator": CST.operator,
-        "holder": CST.holder,
-        "post": CST.post,
         "unit_description": CST.unitDescription,
         "contributed_unit": CST.contributedUnit,
         "personnel": CST.personnel,
+        "operator": CST.operator,
         "start": SCHEMA.startDate,
         "end": SCHEMA.endDate,
         "start_precision": CST.startPrecision,
@@ -247,6 +237,8 @@ class _Reader:
         # blank nodes owned on the spot: any later mention is irregular
         self.owned: set[str] = set()
         self.builder = _Builder(self.rest, self.conflicts, self.convert)
+        self.classes = {str(k.cls): k.name for k in KINDS}  # relation classes to kind names
+        self.order = [k.name for k in KINDS]
         self.drafts: list[Values] = []
 
     def _refer(self, key: str, subject: str) -> None:
@@ -292,9 +284,9 @@ class _Reader:
 
     def _end(self, iri: str, block: list[tuple[str, Any]]) -> None:
         kinds = [
-            _RELATION_CLASSES[o.value]
+            self.classes[o.value]
             for p, o in block
-            if p == _TYPE and isinstance(o, ox.NamedNode) and o.value in _RELATION_CLASSES
+            if p == _TYPE and isinstance(o, ox.NamedNode) and o.value in self.classes
         ]
         if iri in self.relation_iris or (kinds and iri in self.rest_iris):
             raise _Irregular(iri)  # a relation node in two pieces
@@ -312,7 +304,7 @@ class _Reader:
         pairs: Pairs = defaultdict(list)
         for p, o in block:
             pairs[p].append(o)
-        kinds = sorted(set(kinds), key=_KINDS_ORDER.index)
+        kinds = sorted(set(kinds), key=self.order.index)
         children = self._own_now(iri, block)
         if children is not None and _contained(pairs, children):
             self.drafts.extend(self.builder.values(iri, kind, pairs, children) for kind in kinds)
@@ -401,9 +393,6 @@ class _Reader:
         return self.rest
 
 
-_KINDS_ORDER = list(_KIND_OF_CLASS.values())
-
-
 class _Builder:
     """Relation records from the compact ones, by the rules of ``History._read_relations``."""
 
@@ -420,6 +409,7 @@ class _Builder:
         self._ranges = {}
         self._sources: dict[Cite, Source] = {}
         self._posts: dict[str, _Entity | None] = {}
+        self.kinds = {k.name: k for k in KINDS}
 
     def iri(self, text: str) -> URIRef:
         found = self._iris.get(text)
@@ -494,47 +484,48 @@ class _Builder:
     def values(self, iri: str, kind: str, pairs: Pairs, children: dict[str, Pairs]) -> Values:
         """The compact values of one relation record (see above)."""
 
-        def first(name: str) -> Any:
-            found = pairs.get(_P[name])
+        def first(predicate: str) -> Any:
+            found = pairs.get(predicate)
             return found[0] if found else None
 
+        table = self.kinds[kind]
+        subject = obj = None
+        for predicate in table.subject_predicates():
+            subject = first(str(predicate))
+            if subject is not None:
+                break
+        for predicate in table.object_predicates():
+            obj = first(str(predicate))
+            if obj is not None:
+                break
         unit_text = unit_iri = figure = operator = None
-        if kind in ("member-of", "contributes-to-force"):
-            subject, obj = first("member"), first("organization")
-            if kind == "contributes-to-force":
-                unit, named = first("unit_description"), first("contributed_unit")
-                if unit is not None:
-                    unit_text = self.text(unit)
-                else:
-                    unit_iri = _iri_text(named)
-                figure = self.figure(first("personnel"), children)
-        elif kind == "not-member-of":
-            subject, obj = first("non_member"), first("non_member_of")
-        elif kind == "hosts-base":
-            subject = first("host")
-            obj = first("base")
-            obj = obj if obj is not None else first("stationed")
-            operator = _iri_text(first("operator"))
-            figure = self.figure(first("personnel"), children)
-        else:  # holds-office
-            subject, obj = first("holder"), first("post")
+        if Field.UNIT in table.fields:
+            unit, named = first(_P["unit_description"]), first(_P["contributed_unit"])
+            if unit is not None:
+                unit_text = self.text(unit)
+            else:
+                unit_iri = _iri_text(named)
+        if Field.PERSONNEL in table.fields:
+            figure = self.figure(first(_P["personnel"]), children)
+        if Field.OPERATOR in table.fields:
+            operator = _iri_text(first(_P["operator"]))
         short = _short(iri)
         if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.NamedNode):
             raise InputError(f"{short} ({kind}) lacks its subject or object")
         # bounds, as History._bounds
-        start_term, end_term = first("start"), first("end")
+        start_term, end_term = first(_P["start"]), first(_P["end"])
         start = self.day(start_term) if start_term is not None else None
         end = self.day(end_term) if end_term is not None else None
         if start is None:
             raise InputError(f"{short} has no schema:startDate of type xsd:date")
-        sp_term, ep_term = first("start_precision"), first("end_precision")
+        sp_term, ep_term = first(_P["start_precision"]), first(_P["end_precision"])
         sp = _PRECISION.get(sp_term.value, Precision.DAY) if _named(sp_term) else Precision.DAY
         ep = (
             (_PRECISION.get(ep_term.value, Precision.DAY) if _named(ep_term) else Precision.DAY)
             if end
             else None
         )
-        preferred = first("preferred")
+        preferred = first(_P["preferred"])
         cites = []
         for derivation in pairs.get(_P["derivation"], ()):
             source = self.value(derivation, _P["entity"], children)
@@ -552,20 +543,20 @@ class _Builder:
             for source in pairs.get(_P["derived_from"], ())
             if isinstance(source, ox.NamedNode) and source.value not in cited
         )
-        has_label = first("pref_label") is not None or first("label") is not None
+        has_label = first(_P["pref_label"]) is not None or first(_P["label"]) is not None
         return (
             kind,
             iri,
             self._own_label(pairs, short) if has_label else None,
             intern(subject.value),
             intern(obj.value),
-            _iri_text(first("role")),
+            _iri_text(first(_P["role"])),
             start,
             end,
             sp,
             ep,
-            _iri_text(first("start_qualifier")),
-            _iri_text(first("end_qualifier")) if end else None,
+            _iri_text(first(_P["start_qualifier"])),
+            _iri_text(first(_P["end_qualifier"])) if end else None,
             _boolean(self.node(preferred)) if preferred is not None else None,
             tuple(cites),
             plain,
@@ -599,7 +590,8 @@ class _Builder:
             operator,
         ) = values
         extra: dict[str, Any] = {}
-        if kind == "contributes-to-force":
+        fields = self.kinds[kind].fields
+        if Field.UNIT in fields:
             extra["unit"] = (
                 unit_text
                 if unit_text is not None
@@ -607,7 +599,7 @@ class _Builder:
                 if unit_iri is not None
                 else None
             )
-        if kind in ("contributes-to-force", "hosts-base"):
+        if Field.PERSONNEL in fields:
             extra["personnel"] = (
                 _Figure(
                     figure[0],
@@ -618,9 +610,9 @@ class _Builder:
                 if figure is not None
                 else None
             )
-        if kind == "hosts-base":
+        if Field.OPERATOR in fields:
             extra["operator"] = self.entity(operator) if operator is not None else None
-        if kind == "holds-office":
+        if Field.ORGANIZATION in fields:
             extra["organization"] = self.organization(obj)
         linked = self.conflicts.get(iri, ())
         role_iri = self.iri(role) if role is not None else None

@@ -22,7 +22,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from cstograph.errors import InputError
-from cstograph.index.history import History, UnknownEntityError
+from cstograph.index.build import build_index
+from cstograph.index.history import UnknownEntityError
 from cstograph.io.files import write_text_atomic
 from cstograph.io.parse import load, new_graph
 from cstograph.model.kinds import kind as known_kind
@@ -118,7 +119,7 @@ def export_csv(graph: Graph) -> str:
     >>> text.splitlines()[0].startswith("id,kind,label,subject,object,role,start")
     True
     """
-    history = History(graph, claims="all")
+    history = build_index(graph, claims="all")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -201,7 +202,7 @@ class _Builder:
     def __init__(self, path: Path, known: Graph) -> None:
         self.path = path
         self.known = known
-        self.history = History(known, claims="all")
+        self.history = build_index(known, claims="all")
         self.out = new_graph()
         self.roles = {
             name: role

@@ -14,7 +14,7 @@ but nothing may rely on them: read those from the store (:func:`cstograph.load`)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -113,9 +113,12 @@ class History:
         """A node as records show it (short id and label)."""
         return self.reader.entity(node)
 
-    def resolve(self, name: str) -> Entity:
-        """Find an entity by slug, label (preferred or alternative, any case), Wikidata QID,
-        prefixed name or full IRI.
+    def resolve(self, name: str, *, among: Collection[str] | None = None) -> Entity:
+        """Find an entity by slug, label (preferred or alternative, any language), Wikidata
+        QID, prefixed name, full IRI, or a person's surname alone, as
+        :meth:`cstograph.index.names.NameIndex.resolve` compares names (case, accents,
+        punctuation and British/American spellings do not matter); ``among`` names the groups
+        the question wants (see there).
 
         Raises
         ------
@@ -131,7 +134,7 @@ class History:
         >>> history.resolve("Q159").label
         'Russia'
         """
-        return self.entity(self.names.resolve(name))
+        return self.entity(self.names.resolve(name, among=among))
 
     def _role(self, role: str) -> set[URIRef] | None:
         """Role IRIs for a role name; ``None`` for every role."""

@@ -22,6 +22,7 @@ rdflib.term.URIRef('https://w3id.org/cstograph/ontology#AllianceMembership')
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -39,6 +40,7 @@ __all__ = [
     "kind",
     "kind_names",
     "kind_of_class",
+    "predicate_for",
     "register",
 ]
 
@@ -194,6 +196,28 @@ KINDS: list[Kind] = [
         synthetic_share=0.16,
     ),
 ]
+
+
+def predicate_for(links: tuple[Link, ...], classes: Collection[URIRef]) -> URIRef:
+    """The predicate a writer uses to link an entity that has ``classes`` (its ``rdf:type``
+    values): the first link whose ``only_for`` is one of them, else the first link for any
+    entity (else, when every link is restricted, the first).
+
+    Examples
+    --------
+    >>> hosts = kind_of_class(CST.BasingArrangement)
+    >>> predicate_for(hosts.object, {CST.MilitaryUnit}) == CST.stationedUnit
+    True
+    >>> predicate_for(hosts.object, {CST.AirBase}) == CST.base
+    True
+    """
+    for link in links:
+        if link.only_for is not None and link.only_for in classes:
+            return link.predicate
+    for link in links:
+        if link.only_for is None:
+            return link.predicate
+    return links[0].predicate
 
 
 def kind_names() -> tuple[str, ...]:

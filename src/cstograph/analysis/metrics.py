@@ -14,7 +14,9 @@ from typing import Any
 
 import networkx as nx
 
-from cstograph.analysis.snapshot import MEMBERSHIP_ROLE_IDS, projection, scope, snapshots
+from cstograph.analysis.projection import MEMBERSHIP_ROLE_IDS, projection
+from cstograph.analysis.snapshot import scope
+from cstograph.analysis.sweep import snapshots
 from cstograph.errors import InputError
 from cstograph.index.history import History
 

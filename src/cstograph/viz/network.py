@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from cstograph.analysis.snapshot import data_span, snapshot, snapshots
+from cstograph.analysis.snapshot import data_span, snapshot
+from cstograph.analysis.sweep import snapshots
 from cstograph.errors import InputError
 from cstograph.index.history import History
 from cstograph.io.files import atomic_path

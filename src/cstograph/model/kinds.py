@@ -108,6 +108,10 @@ class Kind:
     hosting
         It links a host state to a base or stationed unit (counted as bases hosted, and
         by operator as bases operated).
+    counts_as
+        What the metrics count its subjects as, per object: ``"member"`` (the ``members``,
+        ``joins`` and ``exits`` metrics; with a required role, only membership roles count)
+        or ``"contributor"`` (``contributors``); ``None``: neither.
     style
         How network diagrams draw it; ``None``: not drawn (offices link people, not
         states).
@@ -124,6 +128,7 @@ class Kind:
     role: str | None = None
     shared: bool = False
     hosting: bool = False
+    counts_as: str | None = None
     style: Style | None = None
     synthetic_share: float = 0.0
 
@@ -151,6 +156,7 @@ KINDS: list[Kind] = [
         object=(Link(ORG.organization),),
         role="required",
         shared=True,
+        counts_as="member",
         style=Style("member of", "-", 1.3, "#000000"),
         synthetic_share=0.40,
     ),
@@ -172,6 +178,7 @@ KINDS: list[Kind] = [
         fields=frozenset({Field.UNIT, Field.PERSONNEL}),
         role="optional",
         shared=True,
+        counts_as="contributor",
         style=Style("contributes to force", (0, (5, 2)), 1.1, "#333333"),
         synthetic_share=0.16,
     ),

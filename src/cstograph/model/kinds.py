@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from rdflib import URIRef
 
@@ -33,6 +34,7 @@ from cstograph.model.terms import CST, ORG
 
 __all__ = [
     "KINDS",
+    "Dash",
     "Field",
     "Kind",
     "Link",
@@ -73,14 +75,24 @@ class Link:
     only_for: URIRef | None = None
 
 
+#: A matplotlib line style: a named one, or ``(offset, (on, off, ...))`` in points.
+Dash = Literal["-", "--", "-.", ":"] | tuple[float, tuple[float, ...]]
+
+
 @dataclass(frozen=True)
 class Style:
-    """How diagrams draw a kind's edges: legend text, matplotlib dash, width, grey."""
+    """How diagrams draw a kind's edges: legend text, matplotlib dash, width, grey.
+
+    ``layer``: diagrams draw (and list in their legend) the kinds by increasing layer, a
+    later one over an earlier one, ties in table order; a stated non-membership's thin line
+    lies over a membership of the same pair.
+    """
 
     legend: str
-    dash: str | tuple[float, tuple[float, ...]]
+    dash: Dash
     width: float
     grey: str
+    layer: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,9 @@ class Kind:
     style
         How network diagrams draw it; ``None``: not drawn (offices link people, not
         states).
+    timeline
+        The outline of its bars on the membership timeline, a matplotlib line style (``"-"``,
+        ``"--"``); ``None``: not on the timeline.
     synthetic_share
         The share of relations of this kind in graphs made by ``cstograph synth``.
     """
@@ -130,6 +145,7 @@ class Kind:
     hosting: bool = False
     counts_as: str | None = None
     style: Style | None = None
+    timeline: Dash | None = None
     synthetic_share: float = 0.0
 
     def subject_predicates(self) -> tuple[URIRef, ...]:
@@ -158,6 +174,7 @@ KINDS: list[Kind] = [
         shared=True,
         counts_as="member",
         style=Style("member of", "-", 1.3, "#000000"),
+        timeline="-",
         synthetic_share=0.40,
     ),
     Kind(
@@ -166,7 +183,8 @@ KINDS: list[Kind] = [
         "stated non-member",
         subject=(Link(CST.nonMember),),
         object=(Link(CST.nonMemberOf),),
-        style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999"),
+        style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999", layer=1),
+        timeline="--",
         synthetic_share=0.12,
     ),
     Kind(

@@ -116,7 +116,8 @@ class Kind:
         ``"optional"``; ``None``: the kind has no roles.
     shared
         It links a state to an organization or force the state shares with others: it
-        counts for ``members``, the state-to-state projection and the coverage metrics.
+        counts for ``members`` and the state-to-state projection (the metrics read
+        ``counts_as``).
     hosting
         It links a host state to a base or stationed unit (counted as bases hosted, and
         by operator as bases operated).
@@ -131,7 +132,8 @@ class Kind:
         The outline of its bars on the membership timeline, a matplotlib line style (``"-"``,
         ``"--"``); ``None``: not on the timeline.
     synthetic_share
-        The share of relations of this kind in graphs made by ``cstograph synth``.
+        The share of relations of this kind in graphs made by ``cstograph synth``; a kind
+        given a share needs a scenario in :mod:`cstograph.io.synth` (0: none made).
     """
 
     name: str

@@ -40,7 +40,7 @@ def _rss() -> str:
 def main() -> int:
     import pyoxigraph as ox
 
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
     from cstograph.gcpause import paused
     from cstograph.index import stream
     from cstograph.index.history import History

@@ -12,7 +12,7 @@ median is reported:
 ``ours``
     Our pipeline from the Turtle file: :func:`cstograph.index.build.build_index` of the file (the
     ontology plus the file, parsed by pyoxigraph) and the 37 yearly snapshots 1990-2026 of
-    :func:`cstograph.analysis.snapshot.snapshots`, each networkx graph handed to the caller, which
+    :func:`cstograph.analysis.sweep.snapshots`, each networkx graph handed to the caller, which
     counts its edges.
 ``ours-rdflib``
     The same pipeline over an rdflib graph: ``History(load([file], include_graph=False))``.
@@ -143,7 +143,7 @@ def _peak_mb() -> float:
 
 
 def _count_snapshots(history: Any) -> int:
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
 
     return sum(graph.number_of_edges() for _, graph in snapshots(history, FIRST_YEAR, LAST_YEAR))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from cstograph.analysis.snapshot import snapshots
+from cstograph.analysis.sweep import snapshots
 from cstograph.index.build import history_from_file, load_history
 from cstograph.index.history import History
 from cstograph.io.parse import load

@@ -52,7 +52,7 @@ def build_report(
         The graph does not validate (exit code 1); nothing is written.
     """
     from cstograph.analysis.metrics import COLUMNS, metrics_table
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
     from cstograph.export.graph import write_snapshot, write_text
     from cstograph.io.parse import load
     from cstograph.validation import validate, validate_graph

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rdflib import URIRef
 
@@ -36,11 +36,13 @@ __all__ = [
     "Grade",
     "Precision",
     "Window",
+    "YearSpan",
     "bound_range",
     "grade",
     "parse_date_spec",
     "recorded_range",
     "window",
+    "year_span",
 ]
 
 DAY = timedelta(days=1)
@@ -267,3 +269,63 @@ def grade(
 def recorded_range(value: date | None, precision: str | None, *, is_end: bool) -> tuple[date, date]:
     """:func:`bound_range` without a qualifier: the days a bound's precision allows."""
     return bound_range(value, precision, None, is_end=is_end)
+
+
+# Years ---------------------------------------------------------------------------------------
+
+
+class Bounded(Protocol):
+    """Anything with the bound ranges of :func:`bound_range` (a relation record)."""
+
+    @property
+    def start_range(self) -> tuple[date, date]: ...
+
+    @property
+    def end_range(self) -> tuple[date, date]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class YearSpan:
+    """The years a relation is possibly in effect, and those it certainly is (first, last
+    inclusive; ``first > last`` when none)."""
+
+    possible: tuple[int, int]
+    certain: tuple[int, int]
+
+    def state(self, year: int) -> tuple[bool, bool]:
+        """``(possible, certain)`` during ``year``, as :func:`in_effect` says."""
+        possible = self.possible[0] <= year <= self.possible[1]
+        return possible, possible and self.certain[0] <= year <= self.certain[1]
+
+
+def _last_year_before(stop: date) -> int:
+    """The last year having a day before ``stop`` (an exclusive end)."""
+    return stop.year - 1 if (stop.month, stop.day) == (1, 1) else stop.year
+
+
+def year_span(relation: Bounded) -> YearSpan:
+    """The years of :func:`in_effect` with a year window, from the relation's bound ranges.
+
+    During year Y (days ``[Y-01-01, (Y+1)-01-01)``) a relation is possible when its earliest
+    start is before the window's stop and its latest end after the window's first day, and
+    certain when also its latest start is before the stop and its earliest end after the
+    first day.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> from cstograph.index.history import History
+    >>> history = History(load())
+    >>> division = "cs:russia-201st-division"
+    >>> [r] = history.relations("hosts-base", subject="Tajikistan", object=division)
+    >>> year_span(r)
+    YearSpan(possible=(1, 9999), certain=(2003, 2003))
+    """
+    (earliest_start, latest_start), (earliest_end, latest_end) = (
+        relation.start_range,
+        relation.end_range,
+    )
+    return YearSpan(
+        (earliest_start.year, _last_year_before(latest_end)),
+        (latest_start.year, _last_year_before(earliest_end)),
+    )

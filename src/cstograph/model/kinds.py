@@ -22,8 +22,10 @@ rdflib.term.URIRef('https://w3id.org/cstograph/ontology#AllianceMembership')
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from rdflib import URIRef
 
@@ -32,6 +34,7 @@ from cstograph.model.terms import CST, ORG
 
 __all__ = [
     "KINDS",
+    "Dash",
     "Field",
     "Kind",
     "Link",
@@ -39,6 +42,7 @@ __all__ = [
     "kind",
     "kind_names",
     "kind_of_class",
+    "predicate_for",
     "register",
 ]
 
@@ -71,14 +75,24 @@ class Link:
     only_for: URIRef | None = None
 
 
+#: A matplotlib line style: a named one, or ``(offset, (on, off, ...))`` in points.
+Dash = Literal["-", "--", "-.", ":"] | tuple[float, tuple[float, ...]]
+
+
 @dataclass(frozen=True)
 class Style:
-    """How diagrams draw a kind's edges: legend text, matplotlib dash, width, grey."""
+    """How diagrams draw a kind's edges: legend text, matplotlib dash, width, grey.
+
+    ``layer``: diagrams draw (and list in their legend) the kinds by increasing layer, a
+    later one over an earlier one, ties in table order; a stated non-membership's thin line
+    lies over a membership of the same pair.
+    """
 
     legend: str
-    dash: str | tuple[float, tuple[float, ...]]
+    dash: Dash
     width: float
     grey: str
+    layer: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,15 +116,24 @@ class Kind:
         ``"optional"``; ``None``: the kind has no roles.
     shared
         It links a state to an organization or force the state shares with others: it
-        counts for ``members``, the state-to-state projection and the coverage metrics.
+        counts for ``members`` and the state-to-state projection (the metrics read
+        ``counts_as``).
     hosting
         It links a host state to a base or stationed unit (counted as bases hosted, and
         by operator as bases operated).
+    counts_as
+        What the metrics count its subjects as, per object: ``"member"`` (the ``members``,
+        ``joins`` and ``exits`` metrics; with a required role, only membership roles count)
+        or ``"contributor"`` (``contributors``); ``None``: neither.
     style
         How network diagrams draw it; ``None``: not drawn (offices link people, not
         states).
+    timeline
+        The outline of its bars on the membership timeline, a matplotlib line style (``"-"``,
+        ``"--"``); ``None``: not on the timeline.
     synthetic_share
-        The share of relations of this kind in graphs made by ``cstograph synth``.
+        The share of relations of this kind in graphs made by ``cstograph synth``; a kind
+        given a share needs a scenario in :mod:`cstograph.io.synth` (0: none made).
     """
 
     name: str
@@ -122,7 +145,9 @@ class Kind:
     role: str | None = None
     shared: bool = False
     hosting: bool = False
+    counts_as: str | None = None
     style: Style | None = None
+    timeline: Dash | None = None
     synthetic_share: float = 0.0
 
     def subject_predicates(self) -> tuple[URIRef, ...]:
@@ -149,7 +174,9 @@ KINDS: list[Kind] = [
         object=(Link(ORG.organization),),
         role="required",
         shared=True,
+        counts_as="member",
         style=Style("member of", "-", 1.3, "#000000"),
+        timeline="-",
         synthetic_share=0.40,
     ),
     Kind(
@@ -158,7 +185,8 @@ KINDS: list[Kind] = [
         "stated non-member",
         subject=(Link(CST.nonMember),),
         object=(Link(CST.nonMemberOf),),
-        style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999"),
+        style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999", layer=1),
+        timeline="--",
         synthetic_share=0.12,
     ),
     Kind(
@@ -170,6 +198,7 @@ KINDS: list[Kind] = [
         fields=frozenset({Field.UNIT, Field.PERSONNEL}),
         role="optional",
         shared=True,
+        counts_as="contributor",
         style=Style("contributes to force", (0, (5, 2)), 1.1, "#333333"),
         synthetic_share=0.16,
     ),
@@ -194,6 +223,28 @@ KINDS: list[Kind] = [
         synthetic_share=0.16,
     ),
 ]
+
+
+def predicate_for(links: tuple[Link, ...], classes: Collection[URIRef]) -> URIRef:
+    """The predicate a writer uses to link an entity that has ``classes`` (its ``rdf:type``
+    values): the first link whose ``only_for`` is one of them, else the first link for any
+    entity (else, when every link is restricted, the first).
+
+    Examples
+    --------
+    >>> hosts = kind_of_class(CST.BasingArrangement)
+    >>> predicate_for(hosts.object, {CST.MilitaryUnit}) == CST.stationedUnit
+    True
+    >>> predicate_for(hosts.object, {CST.AirBase}) == CST.base
+    True
+    """
+    for link in links:
+        if link.only_for is not None and link.only_for in classes:
+            return link.predicate
+    for link in links:
+        if link.only_for is None:
+            return link.predicate
+    return links[0].predicate
 
 
 def kind_names() -> tuple[str, ...]:

@@ -11,15 +11,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from cstograph.errors import CstographError
+from cstograph.errors import InputError, NotValidError
 
-__all__ = ["NotValidError", "build_report"]
-
-
-class NotValidError(CstographError):
-    """The graph does not conform to the shapes and queries: nothing is written."""
-
-    exit_code = 1
+__all__ = ["build_report"]
 
 
 def _nothing(message: str) -> None:
@@ -71,8 +65,6 @@ def build_report(
     history = History(graph)
     first, last = plot.default_range(history, start, end)
     if first > last:
-        from cstograph.errors import InputError
-
         raise InputError(f"the range starts ({first}) after it ends ({last})")
     written: list[Path] = []
     (out / "snapshots").mkdir(parents=True, exist_ok=True)

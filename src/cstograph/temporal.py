@@ -22,11 +22,10 @@ from typing import ClassVar
 
 from rdflib import URIRef
 
-from cstograph.errors import InputError
+from cstograph.errors import DateSpecError
 from cstograph.model.terms import CST, TIME
 
 __all__ = [
-    "DateSpecError",
     "Precision",
     "Window",
     "bound_range",
@@ -39,10 +38,6 @@ DAY = timedelta(days=1)
 FOREVER = date.max
 #: A date earlier than any real one, for "unbounded below".
 BEGINNING = date.min
-
-
-class DateSpecError(InputError):
-    """A date or time window given by the user cannot be understood."""
 
 
 class Precision:

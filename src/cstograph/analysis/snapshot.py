@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from rdflib import URIRef
 
-from cstograph.errors import InputError
+from cstograph.errors import InputError, RangeError
 from cstograph.gcpause import paused
 from cstograph.index.history import MEMBER_ROLES, History, Relation
 from cstograph.model.kinds import kind
@@ -59,10 +59,6 @@ __all__ = [
 MEMBERSHIP_ROLE_IDS: frozenset[str] = frozenset(short_name(r) for r in MEMBER_ROLES)
 #: Edge kinds that link a state to an organization or force it shares with others.
 SHARED_KINDS: tuple[str, ...] = ("member-of", "contributes-to-force")
-
-
-class RangeError(InputError):
-    """A year range that cannot be swept (start after end, or outside 1..9998)."""
 
 
 # Node and edge attributes --------------------------------------------------------------------

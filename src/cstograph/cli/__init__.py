@@ -1,7 +1,7 @@
 """The ``cstograph`` command line: parse arguments, call the library, print. Nothing else.
 
-Exit codes: 0 success (``validate``: conforms), 1 ``validate`` found violations,
-2 bad input (a file that does not parse or exist, a broken or refused query, a bad option).
+Exit codes: 0 success (``validate``: conforms), 1 violations, 2 bad input, 3 a store,
+endpoint or server failed (see :mod:`cstograph.errors`).
 """
 
 from __future__ import annotations

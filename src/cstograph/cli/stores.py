@@ -2,8 +2,8 @@
 
 Registered on a click group by :func:`register`. Like ``cli.py``, this module only parses
 arguments, calls the library (:mod:`cstograph.stores`, :mod:`cstograph.stores.server`,
-:mod:`cstograph.io.synth`) and prints. Library errors become ``Error: <one line>`` with exit code 2
-here as well, so the commands behave the same on any group.
+:mod:`cstograph.io.synth`) and prints. Library errors become ``Error: <one line>`` with
+their exit code here as well, so the commands behave the same on any group.
 """
 
 from __future__ import annotations
@@ -138,15 +138,15 @@ def serve_command(store: str | None, host: str, port: int, data: tuple[Path, ...
     shipped graph and --data files. Listens on 127.0.0.1 unless --host says otherwise; updates
     are refused (403). Prints the endpoint URL; Ctrl-C stops the server.
     """
-    from cstograph.errors import StoreError
+    from cstograph.errors import StoreError, StoreSpecError
     from cstograph.stores import load_files, parse_spec
     from cstograph.stores.server import start_server
 
     spec = parse_spec(store)
     if spec.kind == "sparql":
-        raise StoreError(f"{spec} is already a SPARQL endpoint: serve memory or oxigraph:DIR")
+        raise StoreSpecError(f"{spec} is already a SPARQL endpoint: serve memory or oxigraph:DIR")
     if data and spec.kind != "memory":
-        raise StoreError(f"--data files cannot be served from {spec}: load them into it first")
+        raise StoreSpecError(f"--data files cannot be served from {spec}: load them into it first")
     scratch: Path | None = None
     try:
         if spec.kind == "memory":

@@ -21,8 +21,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from cstograph.errors import InputError
-from cstograph.index.history import History, UnknownEntityError
+from cstograph.errors import CsvRowError, InputError, UnknownEntityError
+from cstograph.index.history import History
 from cstograph.io.files import write_text_atomic
 from cstograph.io.parse import load, new_graph
 from cstograph.model.kinds import kind as known_kind
@@ -40,7 +40,7 @@ from cstograph.model.terms import (
 )
 from cstograph.temporal import Precision, parse_date_spec
 
-__all__ = ["COLUMNS", "CsvRowError", "export_csv", "import_csv"]
+__all__ = ["COLUMNS", "export_csv", "import_csv"]
 
 #: The CSV columns, in order.
 COLUMNS: tuple[str, ...] = (
@@ -78,10 +78,6 @@ _APPROXIMATIONS = {
     "more than": CST.MoreThan,
     "at least": CST.AtLeast,
 }
-
-
-class CsvRowError(InputError):
-    """A CSV row that cannot become a relation; the message names the file and row."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from cstograph.errors import InputError
+from cstograph.errors import InputError, UnknownEntityError
 from cstograph.model.kinds import KINDS, Field
 from cstograph.model.kinds import kind as known_kind
 from cstograph.model.terms import (
@@ -46,7 +46,6 @@ __all__ = [
     "History",
     "Relation",
     "Source",
-    "UnknownEntityError",
 ]
 
 #: Which claims temporal answers show: by default the preferred ones (and every claim in no
@@ -57,10 +56,6 @@ CLAIMS: tuple[str, ...] = ("preferred", "all")
 MEMBER_ROLES: frozenset[URIRef] = frozenset(
     {CST.FullMember, CST.Signatory, CST.ParticipationFrozen}
 )
-
-
-class UnknownEntityError(InputError):
-    """A name that matches no entity, or more than one."""
 
 
 @dataclass(frozen=True, slots=True)

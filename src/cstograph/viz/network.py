@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from cstograph.analysis.snapshot import data_span, snapshot, snapshots
-from cstograph.errors import InputError
+from cstograph.errors import InputError, PlotFormatError
 from cstograph.index.history import History
 from cstograph.io.files import atomic_path
 from cstograph.viz.style import new_figure, short_label
@@ -70,10 +70,6 @@ _EDGES: dict[str, tuple[str, Any, float, str]] = {
     "hosts-base": ("hosts base", (0, (1, 1.5)), 1.2, "#333333"),
     "not-member-of": ("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999"),
 }
-
-
-class PlotFormatError(InputError):
-    """A diagram file extension that does not fit the kind of diagram."""
 
 
 def check_extension(kind: str, path: Path | str) -> str:

@@ -60,8 +60,9 @@ def build_report(
     else:
         report = validate_graph(graph)
     if not report.conforms:
-        count = len(report.shape_violations) + sum(len(q.rows) for q in report.query_violations)
-        raise NotValidError(f"the graph does not validate ({count} violations): run validate")
+        raise NotValidError(
+            f"the graph does not validate ({report.violation_count} violations): run validate"
+        )
     history = History(graph)
     first, last = plot.default_range(history, start, end)
     if first > last:

@@ -40,7 +40,7 @@ from cstograph.model.terms import (
 )
 from cstograph.temporal import Precision, parse_date_spec
 
-__all__ = ["COLUMNS", "export_csv", "import_csv"]
+__all__ = ["COLUMNS", "export_csv", "import_csv", "node_count"]
 
 #: The CSV columns, in order.
 COLUMNS: tuple[str, ...] = (
@@ -413,3 +413,16 @@ def import_csv(
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(out, builder.out.serialize(format="turtle"))
     return builder.out
+
+
+def node_count(graph: Graph) -> int:
+    """The named (not blank) nodes ``graph`` says something about: what an import adds.
+
+    Examples
+    --------
+    >>> graph = Graph()
+    >>> _ = graph.add((CS.a, RDFS.label, Literal("a"))).add((BNode(), RDFS.label, CS.a))
+    >>> node_count(graph)
+    1
+    """
+    return len({s for s in graph.subjects() if not isinstance(s, BNode)})

@@ -23,15 +23,11 @@ from functools import cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
-from cstograph.errors import InputError
+from cstograph.errors import UnknownEntityError
 from cstograph.model.kinds import KINDS
 from cstograph.model.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, WD, short_name
 
-__all__ = ["GROUPS", "NameIndex", "UnknownEntityError", "name_key"]
-
-
-class UnknownEntityError(InputError):
-    """A name that matches no entity, or more than one."""
+__all__ = ["GROUPS", "NameIndex", "name_key"]
 
 
 #: Groups of entities a question may ask for, each with the classes (and their subclasses)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from cstograph.errors import DataFileError, StoreError, one_line
+from cstograph.errors import DataFileError, StoreError, StoreSpecError, one_line
 from cstograph.io import paths
 from cstograph.io.parse import RDF_FORMATS, load
 from cstograph.model.terms import PREFIXES
@@ -126,7 +126,7 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
 
     Raises
     ------
-    StoreError
+    StoreSpecError
         The spec is not one of the three forms, ``DIR`` is empty, or ``URL`` is not an
         ``http(s)`` URL with a host.
 
@@ -144,15 +144,15 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
         return StoreSpec("memory")
     kind, sep, rest = text.partition(":")
     if not sep or kind not in ("oxigraph", "sparql"):
-        raise StoreError(f"unknown store {text!r}: {_SPEC_HELP}")
+        raise StoreSpecError(f"unknown store {text!r}: {_SPEC_HELP}")
     if not rest:
         what = "DIR" if kind == "oxigraph" else "URL"
-        raise StoreError(f"store {text!r} has no {what}: {_SPEC_HELP}")
+        raise StoreSpecError(f"store {text!r} has no {what}: {_SPEC_HELP}")
     if kind == "oxigraph":
         return StoreSpec("oxigraph", path=Path(rest).expanduser().absolute())
     parts = urllib.parse.urlsplit(rest)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"store {text!r}: the URL must be http:// or https:// with a host")
+        raise StoreSpecError(f"store {text!r}: the URL must be http:// or https:// with a host")
     return StoreSpec("sparql", url=rest)
 
 
@@ -194,9 +194,10 @@ def open_graph(
 
     Raises
     ------
+    StoreSpecError
+        A bad spec, or ``extra_files`` with a store other than memory (exit code 2).
     StoreError
-        A bad spec, a missing or unreadable directory, an endpoint that does not answer, or
-        ``extra_files`` with a store other than memory.
+        A missing or unreadable directory, an endpoint that does not answer (exit code 3).
     DataFileError
         For ``memory``, a file that is missing or does not parse.
 
@@ -212,7 +213,7 @@ def open_graph(
     if spec.kind == "memory":
         return load(files, allow_network=allow_network)
     if files:
-        raise StoreError(
+        raise StoreSpecError(
             f"--data files cannot be added to {spec} when reading it; "
             f"load them first with `cstograph load FILE --store {spec}`"
         )
@@ -446,8 +447,10 @@ def load_files(
     ------
     DataFileError
         A file is missing, has an unknown extension, or does not parse (file, line, reason).
+    StoreSpecError
+        A bad spec, or the memory spec (exit code 2).
     StoreError
-        A memory spec, another load running into the same directory, or an endpoint error.
+        Another load running into the same directory, or an endpoint error (exit code 3).
 
     Notes
     -----
@@ -460,7 +463,7 @@ def load_files(
     if not isinstance(spec, StoreSpec):
         spec = parse_spec(spec)
     if spec.kind == "memory":
-        raise StoreError(
+        raise StoreSpecError(
             "the memory store is rebuilt from files on every run; "
             "load into --store oxigraph:DIR or --store sparql:URL"
         )
@@ -635,7 +638,7 @@ def graph_store_url(query_url: str) -> str:
 
     Raises
     ------
-    StoreError
+    StoreSpecError
         The URL does not end in ``/query``: pass the store endpoint explicitly.
 
     Examples
@@ -645,7 +648,7 @@ def graph_store_url(query_url: str) -> str:
     """
     parts = urllib.parse.urlsplit(query_url)
     if not parts.path.endswith("/query"):
-        raise StoreError(
+        raise StoreSpecError(
             f"{query_url}: cannot tell its Graph Store Protocol endpoint (Oxigraph's query URL "
             "ends in /query); pass it with --graph-store URL"
         )

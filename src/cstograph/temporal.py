@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rdflib import URIRef
 
@@ -38,6 +38,7 @@ __all__ = [
     "Window",
     "bound_range",
     "grade",
+    "graded",
     "parse_date_spec",
     "recorded_range",
     "window",
@@ -227,43 +228,73 @@ class Grade(StrEnum):
 def grade(
     start: tuple[date, date],
     end: tuple[date, date],
-    recorded_start: tuple[date, date],
-    recorded_end: tuple[date, date],
+    start_period: tuple[date, date],
+    end_period: tuple[date, date],
     question: Window | None,
 ) -> Grade | None:
     """The grade of a relation in ``question``, or None when it cannot have held there.
 
-    ``start`` and ``end`` are :func:`bound_range` results with the bounds' qualifiers,
-    ``recorded_start`` and ``recorded_end`` without them (only the precision widens a bound).
-    With no question every relation is held.
+    ``start`` and ``end`` are :func:`bound_range` results (with the bounds' qualifiers);
+    ``start_period`` and ``end_period`` the days each stored bound's precision covers
+    (:func:`recorded_range`). Held: every reading of the bounds puts the relation in the
+    window. Bounds imprecise: not held, but the window touches the day, month or year a bound
+    is known to. Not excluded: only a "by" or "or later" qualifier lets the relation reach the
+    window. With no question every relation is held.
 
     Examples
     --------
     >>> by_2006 = bound_range(date(2006, 1, 14), "day", CST.NotLaterThan, is_end=False)
     >>> or_later = bound_range(date(2006, 1, 15), "day", CST.NotEarlierThan, is_end=True)
-    >>> exact_start = bound_range(date(2006, 1, 14), "day", None, is_end=False)
-    >>> exact_end = bound_range(date(2006, 1, 15), "day", None, is_end=True)
-    >>> grade(by_2006, or_later, exact_start, exact_end, window(on="2006-01-14"))
+    >>> day_14 = recorded_range(date(2006, 1, 14), "day", is_end=False)
+    >>> day_15 = recorded_range(date(2006, 1, 15), "day", is_end=True)
+    >>> grade(by_2006, or_later, day_14, day_15, window(on="2006-01-14"))
     <Grade.HELD: 'held'>
-    >>> grade(by_2006, or_later, exact_start, exact_end, window(year=2019))
+    >>> grade(by_2006, or_later, day_14, day_15, window(year=2019))
     <Grade.NOT_EXCLUDED: 'not excluded'>
-    >>> year = bound_range(date(2017, 1, 1), "year", None, is_end=True)
-    >>> start_2003 = bound_range(date(2003, 9, 22), "day", None, is_end=False)
-    >>> grade(start_2003, year, start_2003, year, window(year=2017))
+    >>> start = bound_range(date(2003, 9, 22), "day", None, is_end=False)
+    >>> year_2017 = bound_range(date(2017, 1, 1), "year", None, is_end=True)
+    >>> grade(start, year_2017, start, year_2017, window(year=2016))
+    <Grade.HELD: 'held'>
+    >>> grade(start, year_2017, start, year_2017, window(year=2017))
     <Grade.IMPRECISE: 'bounds imprecise'>
-    >>> grade(start_2003, year, start_2003, year, window(year=2018)) is None
+    >>> grade(start, year_2017, start, year_2017, window(year=2018)) is None
     True
     """
     possible, certain = in_effect(start, end, question)
     if not possible:
         return None
-    if certain:
+    if certain or question is None:
         return Grade.HELD
-    if in_effect(recorded_start, recorded_end, question)[0]:
-        return Grade.IMPRECISE
+    for low, high in (start_period, end_period):
+        if low < question.stop and high >= question.first:
+            return Grade.IMPRECISE
     return Grade.NOT_EXCLUDED
 
 
 def recorded_range(value: date | None, precision: str | None, *, is_end: bool) -> tuple[date, date]:
     """:func:`bound_range` without a qualifier: the days a bound's precision allows."""
     return bound_range(value, precision, None, is_end=is_end)
+
+
+class Bounded(Protocol):
+    """What :func:`graded` reads of a relation record."""
+
+    @property
+    def start_range(self) -> tuple[date, date]: ...
+    @property
+    def end_range(self) -> tuple[date, date]: ...
+    @property
+    def start_period(self) -> tuple[date, date]: ...
+    @property
+    def end_period(self) -> tuple[date, date]: ...
+
+
+def graded(relation: Bounded, question: Window | None) -> Grade | None:
+    """:func:`grade` of a relation record."""
+    return grade(
+        relation.start_range,
+        relation.end_range,
+        relation.start_period,
+        relation.end_period,
+        question,
+    )

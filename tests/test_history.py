@@ -129,12 +129,16 @@ def test_csto_members_2007(history, graph):
     expected = {"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}
     assert expected <= set(names(members))
     assert all(r.sources for r in members)
-    # the seed's undated claims ("May 2002 or later") are kept, uncertain, behind --claims all
-    every = History(graph, claims="all").members("CSTO", year=2007)
+    # the seed's undated claims ("May 2002 or later") are kept, not excluded, behind
+    # --claims all --possible: a 2007 answer does not show them by default
+    every = History(graph, claims="all").members("CSTO", year=2007, possible=True)
     seed = [r for r in every if {s.id for s in r.sources} == {"cs:source-seed-000"}]
     assert len(seed) >= 6
     assert all(not r.certain and r.preferred is False for r in seed)
+    assert all(r.grade == "not excluded" for r in seed)
     assert not {r.id for r in seed} & {r.id for r in members}
+    default = History(graph, claims="all").members("CSTO", year=2007)
+    assert not {r.id for r in seed} & {r.id for r in default}
 
 
 def test_relations_by_kind_and_subject(history):
@@ -146,13 +150,15 @@ def test_relations_by_kind_and_subject(history):
 
 
 def test_holds_office_has_organization(history):
-    holdings = history.relations("holds-office", on="2013-12-26")
+    holdings = history.relations("holds-office", on="2013-12-26", possible=True)
     certain = {(h.subject.label, h.object.id) for h in holdings if h.certain}
     # attested the day of his statement (seed, paragraph 14)
     assert ("Valery Semerikov", "cs:post-csto-deputy-secretary-general") in certain
-    # attested holdings may still be in effect later, but are not certain then
+    # attested holdings may still be in effect later: not excluded, so only with possible
     putin = [h for h in holdings if h.id == "cs:office-putin-russia-president-2003"]
-    assert putin and not putin[0].certain
+    assert putin and not putin[0].certain and putin[0].grade == "not excluded"
+    default = history.relations("holds-office", on="2013-12-26")
+    assert "cs:office-putin-russia-president-2003" not in {h.id for h in default}
     (holding,) = [h for h in holdings if h.subject.label == "Valery Semerikov"]
     assert holding.organization.id == "cs:csto"
 

@@ -153,7 +153,9 @@ def test_holds_office_has_organization(history):
     assert ("Valery Semerikov", "cs:post-csto-deputy-secretary-general") in certain
     # a holding attested on one day only is not certain the next day
     later = history.relations("holds-office", on="2013-12-28")
-    semerikov = [h for h in later if h.id == "cs:office-semerikov-csto-deputy-secretary-general-2013"]
+    semerikov = [
+        h for h in later if h.id == "cs:office-semerikov-csto-deputy-secretary-general-2013"
+    ]
     assert all(not h.certain for h in semerikov)
     (holding,) = [h for h in holdings if h.subject.label == "Valery Semerikov"]
     assert holding.organization.id == "cs:csto"

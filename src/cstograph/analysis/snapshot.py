@@ -5,8 +5,8 @@ the relations in effect in a window, one edge per relation (keyed by the relatio
 subject to object). "In effect" is :func:`cstograph.temporal.grade`: a relation is in a
 snapshot when it held in the window or its imprecise bounds touch it (and, asked with
 ``possible``, when a "by" / "or later" bound does not exclude it); its ``grade`` attribute
-says which and ``certain`` whether it surely held. Every attribute is a scalar (str, int, float, bool),
-so a snapshot writes to GraphML and GEXF as it is.
+says which and ``certain`` whether it surely held. Every attribute is a scalar (str, int,
+float, bool), so a snapshot writes to GraphML and GEXF as it is.
 
 Node attributes
     ``label``; ``class`` (the most specific ontology class, ``cst:State``); ``type`` (that
@@ -14,8 +14,8 @@ Node attributes
 Edge attributes
     ``kind``, ``label``, ``role`` and ``role_id`` (``""`` when none), ``start`` and ``end``
     (ISO dates, ``""`` when ongoing), ``start_precision``, ``end_precision``,
-    ``start_qualifier``, ``end_qualifier``, ``certain``, ``grade``, ``operator`` (a base's using state,
-    or ``""``) and ``sources`` (source ids separated by spaces).
+    ``start_qualifier``, ``end_qualifier``, ``certain``, ``grade``, ``operator`` (a base's
+    using state, or ``""``) and ``sources`` (source ids separated by spaces).
 
 The yearly snapshots of a range come from one sweep (:mod:`cstograph.analysis.sweep`), the
 state-to-state projection of a snapshot from :mod:`cstograph.analysis.projection`. The sweep

@@ -1,7 +1,9 @@
 """Opening the graph: the shipped ontology and data, plus the user's own RDF files.
 
 Loading never touches the network: rdflib does not follow ``owl:imports``, and JSON-LD
-files whose ``@context`` points at a URL are refused unless ``allow_network`` is set.
+files that would fetch a context (a ``@context`` that names a URL or a file, alone, in an
+array or in a term definition, or an ``@import``) are refused unless ``allow_network`` is
+set. Only regular files are read: a FIFO or a device is refused instead of read forever.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rdflib.plugins.stores.memory import Memory
 from cstograph.errors import DataFileError, NetworkRefusedError
 from cstograph.io import paths
 from cstograph.io.compact_memory import CompactMemory
+from cstograph.io.files import read_input
 from cstograph.model.terms import PREFIXES
 
 __all__ = ["RDF_FORMATS", "as_memory", "load", "parse_file"]
@@ -58,16 +61,36 @@ def new_graph(*, compact: bool = False) -> Graph:
     return graph
 
 
-def _remote_contexts(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                items = value if isinstance(value, list) else [value]
-                yield from (item for item in items if isinstance(item, str))
-            yield from _remote_contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _remote_contexts(item)
+def _remote_contexts(document: Any) -> Iterator[str]:
+    """Every context a JSON-LD processor would fetch: string ``@context`` values (alone or in
+    arrays, at any depth, in term definitions too) and ``@import`` values in context objects.
+
+    Walks without recursion, so a deeply nested document cannot exhaust the stack.
+    """
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    items = value if isinstance(value, list) else [value]
+                    yield from (item for item in items if isinstance(item, str))
+                elif key == "@import" and not isinstance(value, dict | list):
+                    yield str(value)
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def decode(path: Path | str, data: bytes) -> str:
+    """``data`` read from ``path`` as UTF-8 text, or one-line :class:`DataFileError`
+    naming the line and the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        raise DataFileError(str(path), f"not UTF-8 text (byte 0x{byte:02x})", line) from None
 
 
 def _check_offline(path: Path, fmt: str, text: str) -> None:
@@ -76,9 +99,11 @@ def _check_offline(path: Path, fmt: str, text: str) -> None:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             raise DataFileError(str(path), f"not JSON: {exc.msg}", exc.lineno) from None
+        except RecursionError:
+            raise DataFileError(str(path), "JSON nested too deeply to read") from None
         for context in _remote_contexts(document):
             raise NetworkRefusedError(
-                f"{path}: JSON-LD @context {context!r} would be fetched from the network; "
+                f"{path}: JSON-LD context {context!r} would be fetched from the network; "
                 "inline the context or pass --allow-network"
             )
     elif fmt == "xml" and "<!DOCTYPE" in text:
@@ -88,14 +113,30 @@ def _check_offline(path: Path, fmt: str, text: str) -> None:
         )
 
 
+def check_offline_file(path: Path, fmt: str) -> None:
+    """Refuse a JSON-LD file with a remote context or an RDF/XML file with a DOCTYPE (see
+    :func:`parse_file`), for readers that parse the file themselves (pyoxigraph).
+
+    Raises
+    ------
+    DataFileError
+        The file is not a regular file, not UTF-8, or not JSON.
+    NetworkRefusedError
+        Reading it would fetch something from the network.
+    """
+    if fmt in ("json-ld", "xml"):
+        _check_offline(path, fmt, decode(path, read_input(path)))
+
+
 def parse_file(graph: Graph, path: Path | str, *, allow_network: bool = False) -> None:
     """Parse one RDF file into ``graph``.
 
     Raises
     ------
     DataFileError
-        The file is missing, has an unknown extension, or does not parse: the message
-        names the file, the line where the parser stopped, and the parser's reason.
+        The file is missing, is not a regular file (a FIFO, a device), is not UTF-8, has
+        an unknown extension, or does not parse: the message names the file, the line
+        where the parser stopped, and the parser's reason.
     NetworkRefusedError
         Parsing would fetch something from the network and ``allow_network`` is false.
     """
@@ -104,12 +145,7 @@ def parse_file(graph: Graph, path: Path | str, *, allow_network: bool = False) -
     if fmt is None:
         known = ", ".join(sorted(RDF_FORMATS))
         raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(str(path), f"cannot read: {exc}") from None
+    text = decode(path, read_input(path))  # a regular file: a FIFO or /dev/zero is refused
     if not allow_network:
         _check_offline(path, fmt, text)
     try:

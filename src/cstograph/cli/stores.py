@@ -130,13 +130,22 @@ def load_command(
     metavar="FILE",
     help="Memory store only: also serve this RDF file. Repeatable.",
 )
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Let served queries call SERVICE (refused with 403 by default); remote JSON-LD "
+    "contexts in --data files.",
+)
 @_one_line_errors
-def serve_command(store: str | None, host: str, port: int, data: tuple[Path, ...]) -> None:
+def serve_command(
+    store: str | None, host: str, port: int, data: tuple[Path, ...], allow_network: bool
+) -> None:
     """Serve the graph read-only over the SPARQL protocol with the Oxigraph server.
 
     Serves an oxigraph:DIR store, or (memory, the default) a temporary Oxigraph copy of the
     shipped graph and --data files. Listens on 127.0.0.1 unless --host says otherwise; updates
-    are refused (403). Prints the endpoint URL; Ctrl-C stops the server.
+    are refused (403), and so are queries that call SERVICE unless --allow-network. Prints
+    the endpoint URL; Ctrl-C stops the server.
     """
     from cstograph.errors import StoreError
     from cstograph.stores import load_files, parse_spec
@@ -152,11 +161,11 @@ def serve_command(store: str | None, host: str, port: int, data: tuple[Path, ...
         if spec.kind == "memory":
             scratch = Path(tempfile.mkdtemp(prefix="cstograph-serve-"))
             location = scratch / "store"
-            load_files(f"oxigraph:{location}", data)
+            load_files(f"oxigraph:{location}", data, allow_network=allow_network)
         else:
             assert spec.path is not None
             location = spec.path
-        server = start_server(location, host=host, port=port or None)
+        server = start_server(location, host=host, port=port or None, allow_network=allow_network)
         try:
             click.echo(f"Serving {spec} read-only at {server.url}")
             click.echo("Ctrl-C to stop.")

@@ -165,3 +165,31 @@ def test_refused_query_reads_every_place_a_query_can_be():
     assert refused_query("/query", "application/sparql-query; charset=utf-8", call.encode())
     assert refused_query("/query", "text/plain", call.encode())
     assert refused_query("/query?default-graph-uri=http://x/service") is None
+
+
+def test_a_writable_server_refuses_service_in_updates_and_takes_uploads(tmp_path, listener):
+    location = tmp_path / "writable"
+    seed = tmp_path / "seed.nt"
+    seed.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    stores.load_files(f"oxigraph:{location}", [seed], shipped=False)
+    with start_server(location, read_only=False) as writable:
+        update = f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        form = urllib.parse.urlencode({"update": update}).encode()
+        request = urllib.request.Request(
+            writable.update_url,
+            data=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(request, timeout=20)
+        assert info.value.code == 403
+        upload = b"".join(b"<urn:x%d> <urn:y> <urn:z> .\n" % i for i in range(50_000))
+        request = urllib.request.Request(
+            writable.store_url + "?default",
+            data=upload,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status in (200, 201, 204)
+        assert stores.triple_count(f"sparql:{writable.url}") == 50_001
+    assert listener.count == 0

@@ -314,34 +314,69 @@ _HOP_BY_HOP = {
 }
 
 
+#: Media types of RDF uploads (Graph Store Protocol): the Oxigraph server parses such a body as
+#: data, never as a query or an update, so the front streams it unread and uncapped.
+RDF_MEDIA_TYPES = frozenset(
+    {
+        "text/turtle",
+        "application/x-turtle",
+        "application/n-triples",
+        "application/n-quads",
+        "application/trig",
+        "text/n3",
+        "application/rdf+xml",
+        "application/ld+json",
+    }
+)
+_RUNNABLE = ("query", "update")
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def _queries(target: str, content_type: str, body: bytes) -> list[str]:
-    """Every text in a request that the Oxigraph server could run as a query: each
-    ``query`` value of the URL and of a form body, and any other body whole."""
+    """Every text in a request that the Oxigraph server could run: each ``query`` and
+    ``update`` value of the URL and of a form body, and any other body whole (a
+    ``sparql-query`` or ``sparql-update`` body, or anything else but RDF data)."""
     found = [
         value
         for key, value in urllib.parse.parse_qsl(
             urllib.parse.urlsplit(target).query, keep_blank_values=True, errors="replace"
         )
-        if key == "query"
+        if key in _RUNNABLE
     ]
-    if body:
+    if body and _media(content_type) not in RDF_MEDIA_TYPES:
         text = body.decode("utf-8", "replace")
-        media = content_type.split(";", 1)[0].strip().lower()
-        if media == "application/x-www-form-urlencoded":
+        if _media(content_type) == "application/x-www-form-urlencoded":
             found += [
                 value
                 for key, value in urllib.parse.parse_qsl(
                     text, keep_blank_values=True, errors="replace"
                 )
-                if key == "query"
+                if key in _RUNNABLE
             ]
         else:
             found.append(text)  # a sparql-query body, or anything else: checked all the same
     return found
 
 
+class _Body:
+    """The next ``length`` bytes of a request, read as the upstream request sends them."""
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self.stream, self.left = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.stream.read(size) if size else b""
+        self.left -= len(data)
+        return data
+
+
 def refused_query(target: str, content_type: str = "", body: bytes = b"") -> str | None:
-    """Why the front refuses a request (a ``SERVICE`` call in its query), or None.
+    """Why the front refuses a request (a ``SERVICE`` call in its query or update), or
+    None.
 
     Examples
     --------
@@ -390,13 +425,23 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = -1
-        if length < 0 or length > MAX_BODY:
+        streamed = _media(self.headers.get("Content-Type", "")) in RDF_MEDIA_TYPES
+        if length < 0 or (length > MAX_BODY and not streamed):
             self.close_connection = True
             self._answer(413 if length > 0 else 400, "bad or too large Content-Length")
             return
-        body = self.rfile.read(length) if length else b""
-        why = refused_query(self.path, self.headers.get("Content-Type", ""), body)
+        body: bytes | _Body = b""
+        if streamed:
+            body = _Body(self.rfile, length)  # data for the store: passed on unread
+        elif length:
+            body = self.rfile.read(length)
+        why = refused_query(
+            self.path,
+            self.headers.get("Content-Type", ""),
+            body if isinstance(body, bytes) else b"",
+        )
         if why:
+            self.close_connection = streamed  # the unread body is still on the connection
             self._answer(403, why)
             return
         assert self.server.upstream is not None
@@ -407,8 +452,8 @@ class _Handler(BaseHTTPRequestHandler):
                 for k, v in self.headers.items()
                 if k.lower() not in _HOP_BY_HOP and k.lower() != "content-length"
             }
-            if body or self.command in ("POST", "PUT"):
-                headers["Content-Length"] = str(len(body))
+            if length or self.command in ("POST", "PUT"):
+                headers["Content-Length"] = str(length)
             try:
                 upstream.request(self.command, self.path, body=body or None, headers=headers)
                 response = upstream.getresponse()

@@ -150,7 +150,11 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
         raise StoreSpecError(f"store {text!r} has no {what}: {_SPEC_HELP}")
     if kind == "oxigraph":
         return StoreSpec("oxigraph", path=Path(rest).expanduser().absolute())
-    parts = urllib.parse.urlsplit(rest)
+    try:
+        parts = urllib.parse.urlsplit(rest)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError as exc:
+        raise StoreSpecError(f"store {text!r}: not a URL: {one_line(exc)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise StoreSpecError(f"store {text!r}: the URL must be http:// or https:// with a host")
     return StoreSpec("sparql", url=rest)

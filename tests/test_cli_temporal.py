@@ -33,7 +33,7 @@ def test_members_table_shows_roles():
     result = run("members", "TA", "--year", "2011", "--role", "all", "--data", EDGES)
     assert result.exit_code == 0, result.output
     header, _rule, *rows = result.output.splitlines()
-    assert header.split()[:6] == ["subject", "role", "object", "from", "until", "certain"]
+    assert header.split()[:6] == ["subject", "role", "object", "from", "until", "held"]
     assert any(r.startswith("Deltaland") and "participation frozen" in r for r in rows)
     assert any(r.startswith("Gammaland") and "observer" in r for r in rows)
 

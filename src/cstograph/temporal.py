@@ -370,8 +370,9 @@ def year_span(relation: Bounded | Periods) -> YearSpan:
     >>> history = History(load())
     >>> division = "cs:russia-201st-division"
     >>> [r] = history.relations("hosts-base", subject="Tajikistan", object=division)
-    >>> year_span(r)
-    YearSpan(possible=(1, 9999), certain=(2003, 2003))
+    >>> span = year_span(r)
+    >>> span.possible, span.certain, span.start_period, span.end_period
+    ((1992, 2004), (1992, 2004), (1992, 1992), (2004, 2004))
     """
     (earliest_start, latest_start), (earliest_end, latest_end) = (
         relation.start_range,

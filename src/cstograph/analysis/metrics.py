@@ -472,8 +472,8 @@ def metrics_table(
     --------
     >>> from cstograph import load
     >>> rows = metrics_table(History(load()), 2007, 2007, org="CSTO", metrics=["members"])
-    >>> [(r["entity"], r["value"] >= 6) for r in rows]
-    [('Collective Security Treaty Organization', True)]
+    >>> [(r["entity"], r["value"] >= 6) for r in rows]  # the CSTO and the treaty it grew from
+    [('Collective Security Treaty', True), ('Collective Security Treaty Organization', True)]
     """
     chosen = _chosen(metrics)  # unknown names fail before the sweep
     names = [m.name for m in chosen]

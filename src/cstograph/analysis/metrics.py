@@ -185,6 +185,12 @@ def _organizations(year: YearSnapshot) -> list[str]:
     return year.by_label(set(year.members) | set(year.previous_members))
 
 
+def _sizes(year: YearSnapshot, groups: dict[str, set[str]]) -> Values:
+    """Each key of ``groups`` in label order with the size of its set."""
+    for key in year.by_label(groups):
+        yield key, len(groups[key])
+
+
 def contributors(year: YearSnapshot) -> Values:
     """The number of contributing states of each joint force.
 
@@ -198,8 +204,7 @@ def contributors(year: YearSnapshot) -> Values:
     tuple of (str, int)
         Each joint force with contributors, by label, and their number.
     """
-    for force in year.by_label(year.contributors):
-        yield force, len(year.contributors[force])
+    yield from _sizes(year, year.contributors)
 
 
 def bases_hosted(year: YearSnapshot) -> Values:
@@ -215,8 +220,7 @@ def bases_hosted(year: YearSnapshot) -> Values:
     tuple of (str, int)
         Each host state, by label, and the bases and units it hosts.
     """
-    for state in year.by_label(year.hosted):
-        yield state, len(year.hosted[state])
+    yield from _sizes(year, year.hosted)
 
 
 def bases_operated(year: YearSnapshot) -> Values:
@@ -232,8 +236,7 @@ def bases_operated(year: YearSnapshot) -> Values:
     tuple of (str, int)
         Each using state, by label, and the bases and units it operates.
     """
-    for state in year.by_label(year.operated):
-        yield state, len(year.operated[state])
+    yield from _sizes(year, year.operated)
 
 
 def relations(year: YearSnapshot) -> Values:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from cstograph.cli.options import data_options, open_data, open_history
+from cstograph.io.formats import EXPORT_FORMATS, Format
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,15 +127,19 @@ def snapshot(
     )
 
 
+def _rdf_label(rdf_format: Format) -> str:
+    return rdf_format.label + (" (inline context)" if rdf_format.prefix_context else "")
+
+
 @click.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "jsonld", "nt", "nq", "csv"]),
-    default="ttl",
+    type=click.Choice([*(f.name for f in EXPORT_FORMATS), "csv"]),
+    default=EXPORT_FORMATS[0].name,
     show_default=True,
-    help="Turtle, JSON-LD (inline context), N-Triples, N-Quads, or csv: the relations in the "
-    "columns `cstograph import` reads (README: Analysts' tables).",
+    help=", ".join(_rdf_label(f) for f in EXPORT_FORMATS)
+    + ", or csv: the relations in the columns `cstograph import` reads (README: Analysts' tables).",
 )
 @click.option(
     "--out",

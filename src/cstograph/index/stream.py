@@ -61,7 +61,8 @@ from cstograph.index.history import (
 from cstograph.index.history import Entity as _Entity
 from cstograph.index.history import Figure as _Figure
 from cstograph.io import paths
-from cstograph.io.parse import RDF_FORMATS, _check_offline, as_memory, load, new_graph
+from cstograph.io.formats import input_format
+from cstograph.io.parse import _check_offline, as_memory, load, new_graph
 from cstograph.model.terms import CST, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS
 from cstograph.temporal import Precision, bound_range
 
@@ -73,13 +74,6 @@ __all__ = [
     "oxigraph_triples",
 ]
 
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "n3": ox.RdfFormat.N3,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = _XSD + "string"
 _XSD_DATE = _XSD + "date"
@@ -191,10 +185,8 @@ def oxigraph_triples(path: Path, *, allow_network: bool = False) -> Iterator[Any
     NetworkRefusedError
         A JSON-LD remote context or an RDF/XML DOCTYPE without ``allow_network``.
     """
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
+    rdf_format = input_format(path)
+    fmt = rdf_format.rdflib_parser
     if not path.is_file():
         raise DataFileError(str(path), "no such file")
     if not allow_network and fmt in ("json-ld", "xml"):
@@ -202,7 +194,7 @@ def oxigraph_triples(path: Path, *, allow_network: bool = False) -> Iterator[Any
     try:
         yield from ox.parse(
             path=str(path),
-            format=_OX_FORMATS[fmt],
+            format=rdf_format.oxigraph_format(),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
             without_named_graphs=True,

@@ -23,22 +23,10 @@ from rdflib.plugins.stores.memory import Memory
 from cstograph.errors import DataFileError, NetworkRefusedError
 from cstograph.io import paths
 from cstograph.io.compact_memory import CompactMemory
+from cstograph.io.formats import input_format
 from cstograph.model.terms import PREFIXES
 
-__all__ = ["RDF_FORMATS", "as_memory", "load", "parse_file"]
-
-#: File extensions we read, with the rdflib parser for each.
-RDF_FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".n3": "n3",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
+__all__ = ["as_memory", "load", "parse_file"]
 
 _LINE = re.compile(r"at line (\d+)")
 _WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.DOTALL)
@@ -100,10 +88,7 @@ def parse_file(graph: Graph, path: Path | str, *, allow_network: bool = False) -
         Parsing would fetch something from the network and ``allow_network`` is false.
     """
     path = Path(path)
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
+    fmt = input_format(path).rdflib_parser
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from cstograph.errors import DataFileError, StoreError, one_line
+from cstograph.errors import StoreError, one_line
 from cstograph.io import paths
-from cstograph.io.parse import RDF_FORMATS, as_memory, in_memory, load
+from cstograph.io.formats import input_format
+from cstograph.io.parse import as_memory, in_memory, load
 from cstograph.model.terms import PREFIXES
 
 if TYPE_CHECKING:
@@ -67,15 +68,6 @@ DEFAULT_TIMEOUT = 30.0
 StoreKind = Literal["memory", "oxigraph", "sparql"]
 
 _SPEC_HELP = "use memory, oxigraph:DIR or sparql:URL"
-
-#: rdflib parser names (from :data:`cstograph.io.parse.RDF_FORMATS`) to pyoxigraph formats.
-_OX_FORMATS = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "n3": "N3",
-    "json-ld": "JSON_LD",
-    "xml": "RDF_XML",
-}
 
 
 @dataclass(frozen=True)
@@ -356,13 +348,7 @@ class LoadReport:
 
 
 def _ox_format(path: Path) -> Any:
-    import pyoxigraph
-
-    name = RDF_FORMATS.get(path.suffix.lower())
-    if name is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
-    return getattr(pyoxigraph.RdfFormat, _OX_FORMATS[name])
+    return input_format(path).oxigraph_format()
 
 
 #: Files at least this big go through their own ``bulk_load`` call (parsed in Rust).

@@ -21,14 +21,9 @@ are posted in one Graph Store Protocol request (one transaction on servers that 
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import fcntl
 import gc
 import os
-import shutil
 import sys
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -44,6 +39,7 @@ from cstograph.io import paths
 from cstograph.io.formats import input_format
 from cstograph.io.parse import as_memory, in_memory, load
 from cstograph.model.terms import PREFIXES
+from cstograph.stores import swap
 
 if TYPE_CHECKING:
     from cstograph.stores.endpoint import EndpointStore
@@ -268,7 +264,7 @@ def _open_oxigraph(path: Path) -> Any:
     """``pyoxigraph.Store.read_only`` on ``path``, with one-line errors."""
     import pyoxigraph
 
-    _recover(path)
+    swap.recover(path)
     if not path.exists():
         raise StoreError(
             f"oxigraph:{path}: no such directory; build it with "
@@ -298,7 +294,7 @@ def triple_count(spec: StoreSpec | str, *, timeout: float = DEFAULT_TIMEOUT) -> 
         return len(load())
     if spec.kind == "oxigraph":
         assert spec.path is not None
-        if not spec.path.exists() and not _siblings(spec.path, "old"):
+        if not swap.present(spec.path):
             return 0
         return _ox_count(_open_oxigraph(spec.path))
     assert spec.url is not None
@@ -455,63 +451,8 @@ def _shipped_files() -> list[Path]:
     return [paths.ontology_file(), *paths.graph_files()]
 
 
-def _siblings(path: Path, tag: str) -> list[Path]:
-    return sorted(path.parent.glob(f".{path.name}.{tag}-*"))
-
-
-def _recover(path: Path) -> None:
-    """Undo a half-done two-rename swap (only on systems without ``RENAME_EXCHANGE``)."""
-    if path.exists():
-        return
-    old = _siblings(path, "old")
-    if old:
-        with contextlib.suppress(OSError):
-            os.rename(old[-1], path)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.parent / f".{path.name}.lock"
-    with open(lock_path, "a+b") as lock:
-        try:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise StoreError(f"oxigraph:{path}: another load into it is running") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> None:
-    """Atomically swap two directories (Linux ``renameat2``); two renames elsewhere."""
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = getattr(libc, "renameat2", None)
-        if renameat2 is not None:
-            renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p] * 2 + [ctypes.c_uint]
-            if (
-                renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-                == 0
-            ):
-                return
-    # no atomic exchange: b -> .old, a -> b; _recover() puts .old back if killed in between
-    old = b.parent / f".{b.name}.old-{os.getpid()}"
-    os.rename(b, old)
-    os.rename(a, b)
-    os.rename(old, a)
-
-
 def _load_oxigraph(target: Path, files: list[Path], shipped: bool, report: LoadReport) -> None:
-    with _locked(target):
-        _recover(target)
-        for stale in _siblings(target, "new") + _siblings(target, "old"):
-            shutil.rmtree(stale, ignore_errors=True)
+    with swap.locked(target, f"oxigraph:{target}"):
         exists = target.exists()
         if exists and not (target / "CURRENT").is_file():
             raise StoreError(f"oxigraph:{target}: not an Oxigraph store (no CURRENT file)")
@@ -520,32 +461,8 @@ def _load_oxigraph(target: Path, files: list[Path], shipped: bool, report: LoadR
             extra = _shipped_files()
             report.shipped_files = len(extra)
         report.created = not exists
-        aside = target.parent / f".{target.name}.new-{os.getpid()}"
-        # The build runs in a thread: a bulk load is one long call into Rust, and Ctrl-C must
-        # not wait for it to return.
-        failure: list[BaseException] = []
-
-        def build() -> None:
-            try:
-                _build(aside, target, exists, extra + files, report)
-            except BaseException as exc:
-                failure.append(exc)
-
-        worker = threading.Thread(target=build, name="cstograph-load", daemon=True)
-        try:
-            worker.start()
-            while worker.is_alive():
-                worker.join(0.1)
-            if failure:
-                raise failure[0]
-            if exists:
-                _exchange(aside, target)  # aside now holds the previous store
-            else:
-                os.rename(aside, target)
-        finally:
-            # after an interrupt the thread may still be writing: removal is best effort, and
-            # the next load removes whatever is left
-            shutil.rmtree(aside, ignore_errors=True)
+        every = extra + files
+        swap.build_aside(target, lambda aside: _build(aside, target, exists, every, report))
 
 
 def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: LoadReport) -> None:

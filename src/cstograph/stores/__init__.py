@@ -11,41 +11,42 @@ variable:
   read over the SPARQL protocol by :mod:`cstograph.stores.endpoint`; nothing but that URL is ever
   contacted.
 
+Each scheme is served by one backend module (:mod:`~cstograph.stores.memory`,
+:mod:`~cstograph.stores.oxigraph`, :mod:`~cstograph.stores.sparql`), an object following the
+:class:`~cstograph.stores.backend.Backend` protocol, registered in :data:`BACKENDS`. The
+functions here parse the spec, look its backend up and call it.
+
 :func:`load_files` builds or extends an Oxigraph directory **all or nothing**: every file is
 parsed first, the new store is built in a sibling directory (a hard-linked copy of the old one
-plus pyoxigraph's bulk loader), and only then swapped in with one atomic rename. A bad file, a
-Ctrl-C or a ``kill -9`` leaves the previous store exactly as it was. A *new* store also gets the
-shipped ontology and graph, so that it answers like ``memory`` does. For ``sparql:URL`` the files
-are posted in one Graph Store Protocol request (one transaction on servers that have them).
+plus pyoxigraph's bulk loader), and only then swapped in with one atomic rename
+(:mod:`cstograph.stores.swap`). A bad file, a Ctrl-C or a ``kill -9`` leaves the previous store
+exactly as it was. A *new* store also gets the shipped ontology and graph, so that it answers
+like ``memory`` does. For ``sparql:URL`` the files are posted in one Graph Store Protocol
+request (one transaction on servers that have them).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
-import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 from rdflib import Graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from cstograph.errors import StoreError, one_line
-from cstograph.io import paths
-from cstograph.io.formats import input_format
-from cstograph.io.parse import as_memory, in_memory, load
-from cstograph.model.terms import PREFIXES
-from cstograph.stores import swap
-
-if TYPE_CHECKING:
-    from cstograph.stores.endpoint import EndpointStore
+from cstograph.errors import StoreError
+from cstograph.io.parse import as_memory, in_memory
+from cstograph.stores import memory, oxigraph, sparql
+from cstograph.stores.backend import DEFAULT_TIMEOUT, Backend, LoadReport, StoreSpec
+from cstograph.stores.sparql import graph_store_url
 
 __all__ = [
+    "BACKENDS",
+    "DEFAULT_TIMEOUT",
     "ENV_VAR",
+    "Backend",
     "LoadReport",
     "StoreSpec",
     "graph_store_url",
@@ -56,47 +57,32 @@ __all__ = [
     "triple_count",
 ]
 
+#: :mod:`cstograph.index.stream` imports :func:`cstograph.stores.oxigraph.graph_over` by this
+#: old name (kept until that module is rewritten).
+_oxigraph_graph = oxigraph.graph_over
+
 #: The environment variable that names the store when ``--store`` is not given.
 ENV_VAR = "CSTOGRAPH_STORE"
-#: Seconds to wait for a SPARQL endpoint before giving up (queries; loads wait longer).
-DEFAULT_TIMEOUT = 30.0
 
-StoreKind = Literal["memory", "oxigraph", "sparql"]
+#: The store backends by scheme, in the order messages list them. A new backend is one module
+#: with a ``BACKEND`` following :class:`~cstograph.stores.backend.Backend`, and one entry here.
+BACKENDS: dict[str, Backend] = {
+    backend.scheme: backend for backend in (memory.BACKEND, oxigraph.BACKEND, sparql.BACKEND)
+}
 
-_SPEC_HELP = "use memory, oxigraph:DIR or sparql:URL"
+
+def _form(backend: Backend) -> str:
+    """How a spec of ``backend`` is written: ``oxigraph:DIR``."""
+    return backend.scheme if backend.argument is None else f"{backend.scheme}:{backend.argument}"
 
 
-@dataclass(frozen=True)
-class StoreSpec:
-    """A parsed store spec.
+def _either(forms: Sequence[str]) -> str:
+    return " or ".join(forms) if len(forms) < 3 else f"{', '.join(forms[:-1])} or {forms[-1]}"
 
-    Attributes
-    ----------
-    kind
-        ``"memory"``, ``"oxigraph"`` or ``"sparql"``.
-    path
-        The Oxigraph directory (absolute), for ``oxigraph``.
-    url
-        The SPARQL query endpoint, for ``sparql``.
 
-    Examples
-    --------
-    >>> parse_spec("sparql:http://127.0.0.1:7878/query")
-    StoreSpec(kind='sparql', path=None, url='http://127.0.0.1:7878/query')
-    >>> str(parse_spec("memory"))
-    'memory'
-    """
-
-    kind: StoreKind
-    path: Path | None = None
-    url: str | None = None
-
-    def __str__(self) -> str:
-        if self.kind == "oxigraph":
-            return f"oxigraph:{self.path}"
-        if self.kind == "sparql":
-            return f"sparql:{self.url}"
-        return "memory"
+def _spec_help() -> str:
+    """``use memory, oxigraph:DIR or sparql:URL``."""
+    return "use " + _either([_form(backend) for backend in BACKENDS.values()])
 
 
 def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = None) -> StoreSpec:
@@ -118,6 +104,10 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
 
     Examples
     --------
+    >>> parse_spec("sparql:http://127.0.0.1:7878/query")
+    StoreSpec(kind='sparql', path=None, url='http://127.0.0.1:7878/query')
+    >>> str(parse_spec("memory"))
+    'memory'
     >>> parse_spec("oxigraph:/data/csto").path
     PosixPath('/data/csto')
     >>> parse_spec(None, environ={"CSTOGRAPH_STORE": "memory"}).kind
@@ -126,25 +116,23 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
     if not text:
         text = (os.environ if environ is None else environ).get(ENV_VAR, "") or "memory"
     text = text.strip()
-    if text == "memory":
-        return StoreSpec("memory")
-    kind, sep, rest = text.partition(":")
-    if not sep or kind not in ("oxigraph", "sparql"):
-        raise StoreError(f"unknown store {text!r}: {_SPEC_HELP}")
-    if not rest:
-        what = "DIR" if kind == "oxigraph" else "URL"
-        raise StoreError(f"store {text!r} has no {what}: {_SPEC_HELP}")
-    if kind == "oxigraph":
-        return StoreSpec("oxigraph", path=Path(rest).expanduser().absolute())
-    parts = urllib.parse.urlsplit(rest)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"store {text!r}: the URL must be http:// or https:// with a host")
-    return StoreSpec("sparql", url=rest)
+    scheme, sep, rest = text.partition(":")
+    backend = BACKENDS.get(scheme)
+    # a scheme that takes an argument needs the colon; one that takes none must stand alone
+    if backend is None or (backend.argument is None) == bool(sep):
+        raise StoreError(f"unknown store {text!r}: {_spec_help()}")
+    if backend.argument is not None and not rest:
+        raise StoreError(f"store {text!r} has no {backend.argument}: {_spec_help()}")
+    return backend.parse(text, rest)
 
 
-# ---------------------------------------------------------------------------------------------
-# Opening a graph
-# ---------------------------------------------------------------------------------------------
+def _resolve(spec: StoreSpec | str | None) -> tuple[StoreSpec, Backend]:
+    if not isinstance(spec, StoreSpec):
+        spec = parse_spec(spec)
+    backend = BACKENDS.get(spec.kind)
+    if backend is None:
+        raise StoreError(f"unknown store {str(spec)!r}: {_spec_help()}")
+    return spec, backend
 
 
 def open_graph(
@@ -192,25 +180,8 @@ def open_graph(
     >>> len(graph) > 1000
     True
     """
-    if not isinstance(spec, StoreSpec):
-        spec = parse_spec(spec)
-    files = list(extra_files)
-    if spec.kind == "memory":
-        return load(files, allow_network=allow_network)
-    if files:
-        raise StoreError(
-            f"--data files cannot be added to {spec} when reading it; "
-            f"load them first with `cstograph load FILE --store {spec}`"
-        )
-    if spec.kind == "oxigraph":
-        assert spec.path is not None
-        return _oxigraph_graph(_open_oxigraph(spec.path))
-    assert spec.url is not None
-    store = _endpoint(spec.url, timeout=timeout)
-    store.ping()
-    graph = Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
-    _bind(graph)
-    return graph
+    spec, backend = _resolve(spec)
+    return backend.open(spec, list(extra_files), allow_network=allow_network, timeout=timeout)
 
 
 def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
@@ -243,127 +214,10 @@ def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
     return History(as_memory(graph), claims=claims)
 
 
-def _bind(graph: Graph) -> None:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-
-
-def _oxigraph_graph(ox_store: Any) -> Graph:
-    from oxrdflib import OxigraphStore
-
-    graph = Graph(
-        store=OxigraphStore(store=ox_store),
-        identifier=DATASET_DEFAULT_GRAPH_ID,
-        bind_namespaces="none",
-    )
-    _bind(graph)
-    return graph
-
-
-def _open_oxigraph(path: Path) -> Any:
-    """``pyoxigraph.Store.read_only`` on ``path``, with one-line errors."""
-    import pyoxigraph
-
-    swap.recover(path)
-    if not path.exists():
-        raise StoreError(
-            f"oxigraph:{path}: no such directory; build it with "
-            f"`cstograph load FILE --store oxigraph:{path}`"
-        )
-    if not (path / "CURRENT").is_file():
-        raise StoreError(f"oxigraph:{path}: not an Oxigraph store (no CURRENT file)")
-    try:
-        return pyoxigraph.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"oxigraph:{path}: cannot open: {one_line(exc)}") from None
-
-
-def _endpoint(url: str, *, timeout: float) -> EndpointStore:
-    """The read-only rdflib store of a SPARQL endpoint. Imported here, not at the top: it
-    brings in rdflib's SPARQL parser, which no other store needs (a cold start saves 0.15 s)."""
-    from cstograph.stores.endpoint import EndpointStore
-
-    return EndpointStore(url, timeout=timeout)
-
-
 def triple_count(spec: StoreSpec | str, *, timeout: float = DEFAULT_TIMEOUT) -> int:
     """The number of triples in the store's default graph (0 for a missing directory)."""
-    if not isinstance(spec, StoreSpec):
-        spec = parse_spec(spec)
-    if spec.kind == "memory":
-        return len(load())
-    if spec.kind == "oxigraph":
-        assert spec.path is not None
-        if not swap.present(spec.path):
-            return 0
-        return _ox_count(_open_oxigraph(spec.path))
-    assert spec.url is not None
-    return _endpoint(spec.url, timeout=timeout).count()
-
-
-def _ox_count(ox_store: Any) -> int:
-    """Quads in the store (every triple :func:`load_files` writes is in the default graph)."""
-    return len(ox_store)
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading: parse every file first, then build aside and swap (Oxigraph) or POST once (SPARQL)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class LoadReport:
-    """What :func:`load_files` did.
-
-    Attributes
-    ----------
-    store
-        The store spec, as text.
-    files
-        The user's files, with the triples parsed from each.
-    shipped_files
-        How many shipped files (ontology and ``graph/``) went in with them (a new store).
-    triples_before, triples_after
-        The store's size around the load (blank nodes are never merged, so reloading a file
-        with blank nodes adds them again).
-    seconds
-        Wall time of the whole load.
-    """
-
-    store: str
-    files: list[tuple[str, int]] = field(default_factory=list)
-    shipped_files: int = 0
-    created: bool = False
-    triples_before: int = 0
-    triples_after: int = 0
-    seconds: float = 0.0
-
-    @property
-    def triples_parsed(self) -> int:
-        return sum(count for _, count in self.files)
-
-
-def _ox_format(path: Path) -> Any:
-    return input_format(path).oxigraph_format()
-
-
-#: Files at least this big go through their own ``bulk_load`` call (parsed in Rust).
-_BULK_FILE_SIZE = 16 * 1024 * 1024
-
-
-def _parse(path: Path) -> Iterator[Any]:
-    """The quads of ``path`` (default graph), blank nodes renamed apart from other files."""
-    import pyoxigraph
-
-    return iter(
-        pyoxigraph.parse(
-            path=str(path),
-            format=_ox_format(path),
-            base_iri=path.resolve().as_uri(),
-            rename_blank_nodes=True,
-            without_named_graphs=True,
-        )
-    )
+    spec, backend = _resolve(spec)
+    return backend.count(spec, timeout=timeout)
 
 
 def _check_file(path: Path, *, allow_network: bool) -> int:
@@ -425,118 +279,17 @@ def load_files(
     that scratch directory, removed by the next load. A server already serving ``DIR`` keeps
     the files it has open: restart it to see the new data.
     """
-    if not isinstance(spec, StoreSpec):
-        spec = parse_spec(spec)
-    if spec.kind == "memory":
-        raise StoreError(
-            "the memory store is rebuilt from files on every run; "
-            "load into --store oxigraph:DIR or --store sparql:URL"
-        )
+    spec, backend = _resolve(spec)
+    if backend.cannot_load is not None:
+        into = [f"--store {_form(b)}" for b in BACKENDS.values() if b.cannot_load is None]
+        raise StoreError(f"{backend.cannot_load}; load into {_either(into)}")
     started = time.perf_counter()
     paths_ = [Path(f) for f in files]
     report = LoadReport(store=str(spec))
     for path in paths_:
         report.files.append((str(path), _check_file(path, allow_network=allow_network)))
-    if spec.kind == "oxigraph":
-        assert spec.path is not None
-        _load_oxigraph(spec.path, paths_, shipped, report)
-    else:
-        assert spec.url is not None
-        _load_endpoint(spec.url, graph_store, paths_, shipped, report, timeout)
+    backend.load(
+        spec, paths_, shipped=shipped, graph_store=graph_store, timeout=timeout, report=report
+    )
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _shipped_files() -> list[Path]:
-    return [paths.ontology_file(), *paths.graph_files()]
-
-
-def _load_oxigraph(target: Path, files: list[Path], shipped: bool, report: LoadReport) -> None:
-    with swap.locked(target, f"oxigraph:{target}"):
-        exists = target.exists()
-        if exists and not (target / "CURRENT").is_file():
-            raise StoreError(f"oxigraph:{target}: not an Oxigraph store (no CURRENT file)")
-        extra: list[Path] = []
-        if not exists and shipped:
-            extra = _shipped_files()
-            report.shipped_files = len(extra)
-        report.created = not exists
-        every = extra + files
-        swap.build_aside(target, lambda aside: _build(aside, target, exists, every, report))
-
-
-def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: LoadReport) -> None:
-    """Copy the store at ``target`` (if it ``exists``) to ``aside`` and bulk-load ``files``."""
-    import pyoxigraph
-
-    if exists:
-        try:
-            current = pyoxigraph.Store.read_only(str(target))
-            report.triples_before = _ox_count(current)
-            current.backup(str(aside))  # hard links to the immutable SST files
-            del current
-        except OSError as exc:
-            raise StoreError(f"oxigraph:{target}: cannot copy: {one_line(exc)}") from None
-    building = pyoxigraph.Store(str(aside))
-    small = [p for p in files if p.stat().st_size < _BULK_FILE_SIZE]
-    try:
-        # each bulk_load call costs ~0.1 s: small files go through one call together
-        building.bulk_extend(q for path in small for q in _parse(path))
-        for path in files:
-            if path not in small:
-                building.bulk_load(
-                    path=str(path),
-                    format=_ox_format(path),
-                    base_iri=path.resolve().as_uri(),
-                    to_graph=pyoxigraph.DefaultGraph(),
-                )
-    except SyntaxError as exc:  # checked already: a file changed under us
-        raise StoreError(f"oxigraph:{target}: a file changed while loading: {exc}") from None
-    building.flush()
-    report.triples_after = _ox_count(building)
-    del building
-    gc.collect()  # close RocksDB before the swap
-
-
-def _load_endpoint(
-    url: str,
-    graph_store: str | None,
-    files: list[Path],
-    shipped: bool,
-    report: LoadReport,
-    timeout: float,
-) -> None:
-    store = _endpoint(url, timeout=min(timeout, DEFAULT_TIMEOUT))
-    target = graph_store or graph_store_url(url)
-    report.triples_before = store.count()
-    extra: list[Path] = []
-    if report.triples_before == 0 and shipped:
-        extra = _shipped_files()
-        report.shipped_files = len(extra)
-        report.created = True
-    per_file = ((quad.triple for quad in _parse(path)) for path in extra + files)
-    store.post_graph(target, per_file, timeout)
-    report.triples_after = store.count()
-
-
-def graph_store_url(query_url: str) -> str:
-    """The Graph Store Protocol endpoint next to a query endpoint, by Oxigraph's layout.
-
-    Raises
-    ------
-    StoreError
-        The URL does not end in ``/query``: pass the store endpoint explicitly.
-
-    Examples
-    --------
-    >>> graph_store_url("http://127.0.0.1:7878/query")
-    'http://127.0.0.1:7878/store'
-    """
-    parts = urllib.parse.urlsplit(query_url)
-    if not parts.path.endswith("/query"):
-        raise StoreError(
-            f"{query_url}: cannot tell its Graph Store Protocol endpoint (Oxigraph's query URL "
-            "ends in /query); pass it with --graph-store URL"
-        )
-    path = parts.path.removesuffix("/query") + "/store"
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))

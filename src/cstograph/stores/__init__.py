@@ -32,15 +32,15 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Any
 
 from cstograph.errors import StoreError
-from cstograph.io.parse import as_memory, in_memory
 from cstograph.stores import memory, oxigraph, sparql
 from cstograph.stores.backend import DEFAULT_TIMEOUT, Backend, LoadReport, StoreSpec
 from cstograph.stores.sparql import graph_store_url
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "BACKENDS",
@@ -198,6 +198,7 @@ def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
     True
     """
     from cstograph.index.history import History
+    from cstograph.io.parse import as_memory, in_memory
 
     if not in_memory(graph):
         from oxrdflib import OxigraphStore

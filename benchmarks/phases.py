@@ -10,7 +10,7 @@ Prints, each timed on its own in this process, with the resident memory after it
 ``parse + touch``
     the same, reading each triple's subject, predicate string and object, as any reader must.
 ``read``
-    :class:`cstograph.index.stream._Reader`: triples to relation drafts, other triples into an
+    :class:`cstograph.index.stream.Reader`: triples to relation drafts, other triples into an
     rdflib graph on :class:`~cstograph.io.compact_memory.CompactMemory` as they come.
 ``records``, ``History``
     drafts to :class:`~cstograph.index.history.Relation` records (labels, titles); the index.
@@ -40,9 +40,9 @@ def _rss() -> str:
 def main() -> int:
     import pyoxigraph as ox
 
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
     from cstograph.gcpause import paused
-    from cstograph.index import stream as fastload
+    from cstograph.index import stream
     from cstograph.index.history import History
     from cstograph.io import paths
 
@@ -63,10 +63,10 @@ def main() -> int:
     timed("parse + touch", begin)
 
     begin = time.perf_counter()
-    reader = fastload._Reader()
+    reader = stream.Reader()
     with paused():
         for path in paths.input_files([file], include_graph=False):
-            reader.read(fastload.oxigraph_triples(path))
+            reader.read(stream.oxigraph_triples(path))
         reader.finish()
     timed("read", begin)
     begin = time.perf_counter()

@@ -10,9 +10,9 @@ median is reported:
 ``load-oxigraph``
     Turtle to an on-disk Oxigraph store (``pyoxigraph.Store.bulk_load``).
 ``ours``
-    Our pipeline from the Turtle file: :func:`cstograph.index.stream.history_from_file` (the
+    Our pipeline from the Turtle file: :func:`cstograph.index.build.build_index` of the file (the
     ontology plus the file, parsed by pyoxigraph) and the 37 yearly snapshots 1990-2026 of
-    :func:`cstograph.analysis.snapshot.snapshots`, each networkx graph handed to the caller, which
+    :func:`cstograph.analysis.sweep.snapshots`, each networkx graph handed to the caller, which
     counts its edges.
 ``ours-rdflib``
     The same pipeline over an rdflib graph: ``History(load([file], include_graph=False))``.
@@ -143,7 +143,7 @@ def _peak_mb() -> float:
 
 
 def _count_snapshots(history: Any) -> int:
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
 
     return sum(graph.number_of_edges() for _, graph in snapshots(history, FIRST_YEAR, LAST_YEAR))
 
@@ -162,10 +162,11 @@ def _pipeline(*steps: tuple[str, Callable[[Any], Any]]) -> dict[str, Any]:
 
 
 def task_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from cstograph.index.stream import history_from_file
+    from cstograph.index.build import Files, build_index
 
     return _pipeline(
-        ("history", lambda _: history_from_file(file)), ("snapshots", _count_snapshots)
+        ("history", lambda _: build_index(Files([file], include_graph=False))),
+        ("snapshots", _count_snapshots),
     )
 
 
@@ -279,9 +280,9 @@ def _timed_calls(call: Callable[[], int]) -> dict[str, Any]:
 
 
 def task_members_history(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
-    from cstograph.index.stream import history_from_file
+    from cstograph.index.build import Files, build_index
 
-    history = history_from_file(file)
+    history = build_index(Files([file], include_graph=False))
     org = str(args["org"])
     return _timed_calls(lambda: len(history.members(org, year=MEMBERS_YEAR)))
 

@@ -67,7 +67,7 @@ def test_csv_edge_list(tmp_path, g2010):
 
 
 def test_same_graph_same_bytes(tmp_path, history, g2010):
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
 
     swept = dict(snapshots(history, 2009, 2010))[2010]
     a = write_snapshot(g2010, tmp_path / "a.graphml").read_bytes()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from cstograph.analysis.snapshot import snapshots
+from cstograph.analysis.sweep import snapshots
+from cstograph.index.build import history_from_file, load_history
 from cstograph.index.history import History
-from cstograph.index.stream import history_from_file, load_history
 from cstograph.io.parse import load
 from cstograph.io.synth import write_turtle
 from cstograph.model.terms import CST, RDF, RDFS

@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
 from cstograph.io import paths
+from cstograph.model.kinds import KINDS
 from cstograph.model.terms import (
     CS,
     CST,
@@ -21,7 +22,6 @@ from cstograph.model.terms import (
     PROV,
     RDF,
     RDFS,
-    RELATION_KINDS,
     SCHEMA,
     TIME,
 )
@@ -31,7 +31,7 @@ SEED_PARAGRAPHS = 14
 
 
 def dated_nodes(graph: Graph) -> list[URIRef]:
-    classes = [*RELATION_KINDS.values(), *EVENT_CLASSES]
+    classes = [*(k.cls for k in KINDS), *EVENT_CLASSES]
     return sorted({n for c in classes for n in graph.subjects(RDF.type, c)})  # type: ignore[misc]
 
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cstograph.analysis.metrics import COLUMNS, METRICS, metric_names, metrics_table
-from cstograph.analysis.snapshot import projection, scope, snapshot
+from cstograph.analysis.projection import projection
+from cstograph.analysis.snapshot import scope, snapshot
 from cstograph.cli import cli
 from cstograph.errors import InputError
 from cstograph.index.history import History

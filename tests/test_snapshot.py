@@ -13,12 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
-from cstograph.analysis.snapshot import projection, scope, snapshot, snapshots, year_span
+from cstograph.analysis.projection import projection
+from cstograph.analysis.snapshot import scope, snapshot
+from cstograph.analysis.sweep import snapshots
 from cstograph.errors import InputError
 from cstograph.index.history import History
 from cstograph.io.parse import load
 from cstograph.model.terms import CS, CST, ORG, PROV, RDF, RDFS, SCHEMA, TIME
-from cstograph.temporal import in_effect, window
+from cstograph.temporal import in_effect, window, year_span
 
 ONTOLOGY = load(include_graph=False)
 ORIGIN = date(1990, 1, 1)

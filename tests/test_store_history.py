@@ -1,5 +1,5 @@
 """The interval index read straight from an Oxigraph directory's quads
-(:func:`cstograph.index.stream.history_from_store`) answers exactly like the index of the whole
+(:func:`cstograph.index.build.history_from_store`) answers exactly like the index of the whole
 store copied into rdflib (``History(as_memory(open_graph(spec)))``), the way every temporal
 command read a store before."""
 
@@ -19,12 +19,13 @@ from cstograph import stores
 from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
 from cstograph.errors import InputError, StoreError
+from cstograph.index.build import history_from_store, load_history
 from cstograph.index.conflicts import find_conflicts
 from cstograph.index.history import History, Relation
-from cstograph.index.stream import history_from_store, load_history
 from cstograph.io.parse import as_memory
 from cstograph.io.synth import write_turtle
-from cstograph.model.terms import RDF, RELATION_KINDS
+from cstograph.model.kinds import KINDS
+from cstograph.model.terms import RDF
 from cstograph.stores.server import start_server
 
 from .test_cli import assert_one_line_error
@@ -66,7 +67,7 @@ def both(path: Path, claims: str) -> tuple[History, History]:
 
 
 def relation_nodes(history: History) -> int:
-    return sum(1 for cls in RELATION_KINDS.values() for _ in history.graph.subjects(RDF.type, cls))
+    return sum(1 for cls in (k.cls for k in KINDS) for _ in history.graph.subjects(RDF.type, cls))
 
 
 STORES = ["shipped", "synthetic", "synthetic-only"]

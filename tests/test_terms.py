@@ -7,7 +7,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from cstograph.io import paths
-from cstograph.model.terms import CST, EVENT_CLASSES, ONTOLOGY_IRI, RELATION_KINDS
+from cstograph.model.kinds import KINDS
+from cstograph.model.terms import CST, EVENT_CLASSES, ONTOLOGY_IRI
 
 NS = str(CST._NS)
 
@@ -53,9 +54,9 @@ def test_ontology_header(ontology):
 
 
 def test_relation_and_event_classes_are_declared(ontology):
-    for cls in [*RELATION_KINDS.values(), *EVENT_CLASSES]:
+    for cls in [*(k.cls for k in KINDS), *EVENT_CLASSES]:
         assert (cls, RDF.type, OWL.Class) in ontology
-    for cls in RELATION_KINDS.values():
+    for cls in (k.cls for k in KINDS):
         assert (cls, RDFS.subClassOf, CST.TemporalRelation) in ontology
     for cls in EVENT_CLASSES:
         assert cls == CST.Event or (cls, RDFS.subClassOf, CST.Event) in ontology

@@ -12,6 +12,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from cstograph.errors import CstographError
+from cstograph.index.build import build_index
 
 __all__ = ["NotValidError", "build_report"]
 
@@ -51,9 +52,8 @@ def build_report(
         The graph does not validate (exit code 1); nothing is written.
     """
     from cstograph.analysis.metrics import COLUMNS, metrics_table
-    from cstograph.analysis.snapshot import snapshots
+    from cstograph.analysis.sweep import snapshots
     from cstograph.export.graph import write_snapshot, write_text
-    from cstograph.index.history import History
     from cstograph.io.parse import load
     from cstograph.validation import validate, validate_graph
     from cstograph.viz import network as plot
@@ -68,7 +68,7 @@ def build_report(
     if not report.conforms:
         count = len(report.shape_violations) + sum(len(q.rows) for q in report.query_violations)
         raise NotValidError(f"the graph does not validate ({count} violations): run validate")
-    history = History(graph)
+    history = build_index(graph)
     first, last = plot.default_range(history, start, end)
     if first > last:
         from cstograph.errors import InputError

@@ -9,8 +9,13 @@
   from the first day of A through the last day of B (a coarse B includes all of it).
 - A relation is *possibly* in effect in a window when some reading of its bounds puts a day
   of the relation in the window; it is *certainly* in effect when every reading does: when
-  it cannot have ended before the window nor begun after it. Queries return the possible
-  ones, each with ``certain`` saying which.
+  it cannot have ended before the window nor begun after it.
+- Answers grade each relation in a window (:func:`grade`): **held** (certainly in effect:
+  the window overlaps the days after the latest possible start and before the earliest
+  possible end); **bounds imprecise** (not held, but the window touches the month or year a
+  bound is known to); **not excluded** (only a "by" / "or later" qualifier lets the relation
+  reach the window: no source says anything about it there). Answers show the first two by
+  default and the third only when asked (``possible=True``, ``--possible``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import ClassVar
+from enum import StrEnum
+from typing import ClassVar, Protocol
 
 from rdflib import URIRef
 
@@ -27,11 +33,16 @@ from cstograph.model.terms import CST, TIME
 
 __all__ = [
     "DateSpecError",
+    "Grade",
     "Precision",
     "Window",
+    "YearSpan",
     "bound_range",
+    "grade",
     "parse_date_spec",
+    "recorded_range",
     "window",
+    "year_span",
 ]
 
 DAY = timedelta(days=1)
@@ -205,3 +216,116 @@ def in_effect(
     # or wholly after it (starting on or after its stop); certain when neither can happen.
     certain = possible and earliest_end > question.first and latest_start < question.stop
     return possible, certain
+
+
+class Grade(StrEnum):
+    """How surely a relation held in a window (see the module docstring)."""
+
+    HELD = "held"
+    IMPRECISE = "bounds imprecise"
+    NOT_EXCLUDED = "not excluded"
+
+
+def grade(
+    start: tuple[date, date],
+    end: tuple[date, date],
+    recorded_start: tuple[date, date],
+    recorded_end: tuple[date, date],
+    question: Window | None,
+) -> Grade | None:
+    """The grade of a relation in ``question``, or None when it cannot have held there.
+
+    ``start`` and ``end`` are :func:`bound_range` results with the bounds' qualifiers,
+    ``recorded_start`` and ``recorded_end`` without them (only the precision widens a bound).
+    With no question every relation is held.
+
+    Examples
+    --------
+    >>> by_2006 = bound_range(date(2006, 1, 14), "day", CST.NotLaterThan, is_end=False)
+    >>> or_later = bound_range(date(2006, 1, 15), "day", CST.NotEarlierThan, is_end=True)
+    >>> exact_start = bound_range(date(2006, 1, 14), "day", None, is_end=False)
+    >>> exact_end = bound_range(date(2006, 1, 15), "day", None, is_end=True)
+    >>> grade(by_2006, or_later, exact_start, exact_end, window(on="2006-01-14"))
+    <Grade.HELD: 'held'>
+    >>> grade(by_2006, or_later, exact_start, exact_end, window(year=2019))
+    <Grade.NOT_EXCLUDED: 'not excluded'>
+    >>> year = bound_range(date(2017, 1, 1), "year", None, is_end=True)
+    >>> start_2003 = bound_range(date(2003, 9, 22), "day", None, is_end=False)
+    >>> grade(start_2003, year, start_2003, year, window(year=2017))
+    <Grade.IMPRECISE: 'bounds imprecise'>
+    >>> grade(start_2003, year, start_2003, year, window(year=2018)) is None
+    True
+    """
+    possible, certain = in_effect(start, end, question)
+    if not possible:
+        return None
+    if certain:
+        return Grade.HELD
+    if in_effect(recorded_start, recorded_end, question)[0]:
+        return Grade.IMPRECISE
+    return Grade.NOT_EXCLUDED
+
+
+def recorded_range(value: date | None, precision: str | None, *, is_end: bool) -> tuple[date, date]:
+    """:func:`bound_range` without a qualifier: the days a bound's precision allows."""
+    return bound_range(value, precision, None, is_end=is_end)
+
+
+# Years ---------------------------------------------------------------------------------------
+
+
+class Bounded(Protocol):
+    """Anything with the bound ranges of :func:`bound_range` (a relation record)."""
+
+    @property
+    def start_range(self) -> tuple[date, date]: ...
+
+    @property
+    def end_range(self) -> tuple[date, date]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class YearSpan:
+    """The years a relation is possibly in effect, and those it certainly is (first, last
+    inclusive; ``first > last`` when none)."""
+
+    possible: tuple[int, int]
+    certain: tuple[int, int]
+
+    def state(self, year: int) -> tuple[bool, bool]:
+        """``(possible, certain)`` during ``year``, as :func:`in_effect` says."""
+        possible = self.possible[0] <= year <= self.possible[1]
+        return possible, possible and self.certain[0] <= year <= self.certain[1]
+
+
+def _last_year_before(stop: date) -> int:
+    """The last year having a day before ``stop`` (an exclusive end)."""
+    return stop.year - 1 if (stop.month, stop.day) == (1, 1) else stop.year
+
+
+def year_span(relation: Bounded) -> YearSpan:
+    """The years of :func:`in_effect` with a year window, from the relation's bound ranges.
+
+    During year Y (days ``[Y-01-01, (Y+1)-01-01)``) a relation is possible when its earliest
+    start is before the window's stop and its latest end after the window's first day, and
+    certain when also its latest start is before the stop and its earliest end after the
+    first day.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> from cstograph.index.history import History
+    >>> history = History(load())
+    >>> division = "cs:russia-201st-division"
+    >>> [r] = history.relations("hosts-base", subject="Tajikistan", object=division)
+    >>> year_span(r)
+    YearSpan(possible=(1, 9999), certain=(2003, 2003))
+    """
+    (earliest_start, latest_start), (earliest_end, latest_end) = (
+        relation.start_range,
+        relation.end_range,
+    )
+    return YearSpan(
+        (earliest_start.year, _last_year_before(latest_end)),
+        (latest_start.year, _last_year_before(earliest_end)),
+    )

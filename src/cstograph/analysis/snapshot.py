@@ -1,4 +1,4 @@
-"""The graph as networkx sees it: one snapshot per year, and a state-to-state projection.
+"""The graph as networkx sees it: the snapshot of a window.
 
 A snapshot is a :class:`networkx.MultiDiGraph` whose nodes are entities and whose edges are
 the relations in effect in a window, one edge per relation (keyed by the relation id, from
@@ -16,16 +16,15 @@ Edge attributes
     ``start_qualifier``, ``end_qualifier``, ``certain``, ``operator`` (a base's using state,
     or ``""``) and ``sources`` (source ids separated by spaces).
 
-:func:`snapshots` yields the yearly snapshots of a range from one sweep over the sorted
-year boundaries at which relations enter, leave, or become certain or uncertain; it gives
-the same graphs as calling :func:`snapshot` for each year.
+The yearly snapshots of a range come from one sweep (:mod:`cstograph.analysis.sweep`), the
+state-to-state projection of a snapshot from :mod:`cstograph.analysis.projection`. The sweep
+builds on what is here: the node and edge attributes, the choice of relations, and
+``_Sweep``, the copy-on-write adjacency every snapshot is made in.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -34,34 +33,15 @@ import networkx as nx
 from rdflib import URIRef
 
 from cstograph.errors import InputError
-from cstograph.gcpause import paused
-from cstograph.index.history import MEMBER_ROLES, History, Relation
-from cstograph.model.terms import CST, ORG, RDF, RDFS, RELATION_KINDS, SKOS, WD, short_name
+from cstograph.index.history import History, Relation
+from cstograph.model.kinds import kind
+from cstograph.model.terms import CST, ORG, RDF, RDFS, SKOS, WD, short_name
 from cstograph.temporal import in_effect, window
 
 if TYPE_CHECKING:
     from cstograph.temporal import Window
 
-__all__ = [
-    "MEMBERSHIP_ROLE_IDS",
-    "YearSpan",
-    "data_span",
-    "node_attributes",
-    "projection",
-    "scope",
-    "snapshot",
-    "snapshots",
-    "year_span",
-]
-
-#: ``role_id`` values of member-of edges that count as membership in the projection.
-MEMBERSHIP_ROLE_IDS: frozenset[str] = frozenset(short_name(r) for r in MEMBER_ROLES)
-#: Edge kinds that link a state to an organization or force it shares with others.
-SHARED_KINDS: tuple[str, ...] = ("member-of", "contributes-to-force")
-
-
-class RangeError(InputError):
-    """A year range that cannot be swept (start after end, or outside 1..9998)."""
+__all__ = ["data_span", "node_attributes", "scope", "snapshot"]
 
 
 # Node and edge attributes --------------------------------------------------------------------
@@ -188,9 +168,8 @@ def _pool(
     history: History, kinds: Collection[str] | None, orgs: Iterable[str] | None
 ) -> list[Relation]:
     if kinds is not None:
-        unknown = sorted(set(kinds) - set(RELATION_KINDS))
-        if unknown:
-            raise InputError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(RELATION_KINDS)}")
+        for name in sorted(kinds):
+            kind(name)  # unknown names fail here
     within = scope(history, orgs) if orgs is not None else None
     return [
         r
@@ -254,131 +233,7 @@ def _describe(graph: nx.MultiDiGraph, question: Window | None, year: int | None)
         graph.graph["year"] = year
 
 
-# The sweep -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class YearSpan:
-    """The years a relation is possibly in effect, and those it certainly is (first, last
-    inclusive; ``first > last`` when none)."""
-
-    possible: tuple[int, int]
-    certain: tuple[int, int]
-
-    def state(self, year: int) -> tuple[bool, bool]:
-        """``(possible, certain)`` during ``year``, as :func:`temporal.in_effect` says."""
-        possible = self.possible[0] <= year <= self.possible[1]
-        return possible, possible and self.certain[0] <= year <= self.certain[1]
-
-
-def _last_year_before(stop: date) -> int:
-    """The last year having a day before ``stop`` (an exclusive end)."""
-    return stop.year - 1 if (stop.month, stop.day) == (1, 1) else stop.year
-
-
-def year_span(relation: Relation) -> YearSpan:
-    """The years of :func:`in_effect` with a year window, from the relation's bound ranges.
-
-    During year Y (days ``[Y-01-01, (Y+1)-01-01)``) a relation is possible when its earliest
-    start is before the window's stop and its latest end after the window's first day, and
-    certain when also its latest start is before the stop and its earliest end after the
-    first day.
-
-    Examples
-    --------
-    >>> from cstograph import load
-    >>> history = History(load())
-    >>> division = "cs:russia-201st-division"
-    >>> [r] = history.relations("hosts-base", subject="Tajikistan", object=division)
-    >>> year_span(r)
-    YearSpan(possible=(1, 9999), certain=(2003, 2003))
-    """
-    (earliest_start, latest_start), (earliest_end, latest_end) = (
-        relation.start_range,
-        relation.end_range,
-    )
-    return YearSpan(
-        (earliest_start.year, _last_year_before(latest_end)),
-        (latest_start.year, _last_year_before(earliest_end)),
-    )
-
-
-def snapshots(
-    history: History,
-    start: int,
-    end: int,
-    *,
-    kinds: Collection[str] | None = None,
-    orgs: Iterable[str] | None = None,
-) -> Iterator[tuple[int, nx.MultiDiGraph]]:
-    """Yield ``(year, snapshot)`` for every year from ``start`` to ``end`` inclusive.
-
-    One sweep: each relation's :func:`year_span` gives up to four boundary years (it may
-    enter, become certain, become uncertain, leave); the sweep visits the years in order and
-    updates only the relations with a boundary there. Each yielded graph equals
-    ``snapshot(history, year=year, kinds=kinds, orgs=orgs)``.
-
-    The yearly graphs share structure, so that a long range costs little more than its
-    changes: a year's graph copies only the adjacency entries that changed since the year
-    before and reuses the others, and node and edge attribute dicts are shared between
-    years. Each graph is therefore frozen (:func:`networkx.freeze`: adding or removing
-    nodes and edges raises ``NetworkXError``), and its attribute dicts must be read, not
-    changed. ``graph.copy()`` gives an ordinary graph of one's own to change.
-
-    Examples
-    --------
-    >>> from cstograph import load
-    >>> history = History(load())
-    >>> swept = dict(snapshots(history, 2001, 2003, kinds=["hosts-base"]))
-    >>> sorted(swept), swept[2002].graph["window"]
-    ([2001, 2002, 2003], 'during 2002')
-    >>> nx.is_frozen(swept[2002]), nx.is_frozen(swept[2002].copy())
-    (True, False)
-    """
-    if not 1 <= start <= end <= 9998:
-        raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
-    # one (relation, span) entry per relation, in the list of each year its state changes;
-    # relations share spans (a million relations have a few thousand)
-    boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)
-    spans: dict[tuple[tuple[date, date], tuple[date, date]], YearSpan] = {}
-    for relation in _pool(history, kinds, orgs):
-        ranges = (relation.start_range, relation.end_range)
-        span = spans.get(ranges)
-        if span is None:
-            span = spans[ranges] = year_span(relation)
-        entry = (relation, span)
-        bounds = {span.possible[0], span.possible[1] + 1, span.certain[0], span.certain[1] + 1}
-        if min(bounds) <= start:  # its state at start needs setting
-            boundaries[start].append(entry)
-        for bound in bounds:
-            if start < bound <= end:
-                boundaries[bound].append(entry)
-    del spans
-    sweep = _Sweep(history)
-    for year in range(start, end + 1):
-        with paused():  # the caller's code between years runs with it as it was
-            sweep.next_year()
-            for relation, span in boundaries.pop(year, ()):
-                possible, certain = span.state(year)
-                if possible:
-                    sweep.put(relation, certain)
-                else:
-                    sweep.drop(relation)
-            graph = sweep.graph()
-            _describe(graph, window(year=year), year)
-        yield year, nx.freeze(graph)
-        _drop_cached_views(graph)
-
-
-def _drop_cached_views(graph: nx.MultiDiGraph) -> None:
-    """Break the cycles graph -> cached view -> graph (networkx caches ``G.edges``,
-    ``G.degree`` ... on the graph, and they hold it) once the caller has moved on, so that a
-    year's graph is freed as soon as the caller drops it rather than at the next full
-    garbage collection: at 100k relations, 37 years of unreachable graphs held 80 MB. A
-    view is made again on its next access."""
-    for name, value in list(graph.__dict__.items()):
-        if getattr(value, "_graph", None) is graph:
-            del graph.__dict__[name]
+# The adjacency -------------------------------------------------------------------------------
 
 
 class _Sweep:
@@ -486,57 +341,7 @@ class _Sweep:
         self._remove_node(v)
 
 
-# The projection ------------------------------------------------------------------------------
-
-
-def projection(snapshot_graph: nx.MultiDiGraph, orgs: Collection[str] | None = None) -> nx.Graph:
-    """States linked by the organizations and forces they share in a snapshot.
-
-    Two states are linked when both are members (full member, party/signatory, participation
-    frozen) of one organization, or both contribute to one joint force; ``weight`` is the
-    number of organizations and forces they share, ``shared`` their ids (``; ``-separated).
-    Nodes are the states with at least one such membership or contribution.
-
-    Parameters
-    ----------
-    snapshot_graph
-        A graph from :func:`snapshot` or :func:`snapshots`.
-    orgs
-        Only these organization or force ids (use :func:`scope` to turn names into ids).
-
-    Examples
-    --------
-    >>> from cstograph import load
-    >>> p = projection(snapshot(History(load()), year=2010))
-    >>> link = p.edges["cs:russia", "cs:armenia"]
-    >>> link["weight"] >= 2, "cs:csto; cs:csto-crrf" in link["shared"]
-    (True, True)
-    """
-    members: dict[str, set[str]] = defaultdict(set)
-    for u, v, data in snapshot_graph.edges(data=True):
-        if data["kind"] not in SHARED_KINDS:
-            continue
-        if data["kind"] == "member-of" and data["role_id"] not in MEMBERSHIP_ROLE_IDS:
-            continue
-        if snapshot_graph.nodes[u].get("class") != "cst:State":
-            continue
-        if orgs is not None and v not in orgs:
-            continue
-        members[v].add(u)
-    result = nx.Graph()
-    result.graph.update(snapshot_graph.graph)
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for org in sorted(members):
-        states = sorted(members[org])
-        for state in states:
-            if state not in result:
-                result.add_node(state, **snapshot_graph.nodes[state])
-        for i, a in enumerate(states):
-            for b in states[i + 1 :]:
-                shared[(a, b)].append(org)
-    for (a, b), orgs_shared in sorted(shared.items()):
-        result.add_edge(a, b, weight=len(orgs_shared), shared="; ".join(orgs_shared))
-    return result
+# The data's years ----------------------------------------------------------------------------
 
 
 def data_span(history: History) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.term import Literal
 
+from cstograph.model.kinds import KINDS
 from cstograph.model.terms import (
     CS,
     CST,
@@ -19,7 +20,6 @@ from cstograph.model.terms import (
     PROV,
     RDF,
     RDFS,
-    RELATION_KINDS,
     SCHEMA,
     short_name,
 )
@@ -79,9 +79,9 @@ def summarize(graph: Graph) -> Summary:
     """
     relation_nodes: set[URIRef] = set()
     relations = {}
-    for kind, cls in RELATION_KINDS.items():
-        nodes = {n for n in graph.subjects(RDF.type, cls) if isinstance(n, URIRef)}
-        relations[kind] = len(nodes)
+    for kind in KINDS:
+        nodes = {n for n in graph.subjects(RDF.type, kind.cls) if isinstance(n, URIRef)}
+        relations[kind.name] = len(nodes)
         relation_nodes |= nodes
     by_organization: Counter[str] = Counter()
     for node in graph.subjects(RDF.type, CST.AllianceMembership):

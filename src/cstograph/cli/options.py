@@ -112,11 +112,12 @@ def when(year: str | None, on: str | None, from_: str | None, to_: str | None) -
 
 
 def open_history(data: tuple[Path, ...], allow_network: bool, claims: str = "preferred") -> Any:
-    """The interval index of the graph the command reads (an ``oxigraph:DIR`` store read
-    straight from its quads, see :func:`~cstograph.stores.history_of`)."""
-    from cstograph.stores import history_of
+    """The interval index of the graph the command reads (see
+    :func:`~cstograph.stores.open_history`)."""
+    from cstograph.stores import open_history as index_of_store
 
-    return history_of(open_data(data, allow_network, native=True), claims=claims)
+    spec = click.get_current_context().meta.get("cstograph.store")
+    return index_of_store(spec, data, allow_network=allow_network, claims=claims)
 
 
 def claims_option(func: F) -> F:

@@ -5,6 +5,13 @@ sharing its ``id``). The columns, in order, are :data:`COLUMNS`; README.md docum
 Import checks every row (unknown entity, bad date, end before start, missing source, ...)
 and reports the row number; it writes nothing unless every row is good and the resulting
 Turtle passes the shapes.
+
+What a row of each kind becomes comes from :mod:`cstograph.model.kinds`: the class, the
+subject and object predicates (a :class:`~cstograph.model.kinds.Link` restricted to a class is
+chosen when the entity has it), whether a role is required, and the extra fields the kind
+carries. Each field has its columns, the same for every kind: ``unit`` (text), ``operator``
+(an entity; a row of a kind with an operator must name one), ``personnel`` and
+``personnel_approximation``; a post's organization is read from the post, not from a column.
 """
 
 from __future__ import annotations
@@ -22,9 +29,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from cstograph.errors import InputError
-from cstograph.index.history import History, UnknownEntityError
+from cstograph.index.build import build_index
+from cstograph.index.history import UnknownEntityError
 from cstograph.io.files import write_text_atomic
 from cstograph.io.parse import load, new_graph
+from cstograph.model.kinds import Field, Kind, predicate_for
+from cstograph.model.kinds import kind as known_kind
 from cstograph.model.terms import (
     CS,
     CST,
@@ -33,7 +43,6 @@ from cstograph.model.terms import (
     PROV,
     RDF,
     RDFS,
-    RELATION_KINDS,
     SCHEMA,
     short_name,
 )
@@ -117,7 +126,7 @@ def export_csv(graph: Graph) -> str:
     >>> text.splitlines()[0].startswith("id,kind,label,subject,object,role,start")
     True
     """
-    history = History(graph, claims="all")
+    history = build_index(graph, claims="all")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -138,7 +147,7 @@ def export_csv(graph: Graph) -> str:
             "end_precision": relation.end_precision or "",
             "end_qualifier": relation.end_qualifier or "",
             "operator": relation.operator.id if relation.operator else "",
-            "unit": relation.unit if relation.kind == "contributes-to-force" else "",
+            "unit": relation.unit or "",
             "personnel": f"{relation.personnel.value:g}" if relation.personnel else "",
             "personnel_approximation": (relation.personnel.approximation or "")
             if relation.personnel
@@ -200,7 +209,7 @@ class _Builder:
     def __init__(self, path: Path, known: Graph) -> None:
         self.path = path
         self.known = known
-        self.history = History(known, claims="all")
+        self.history = build_index(known, claims="all")
         self.out = new_graph()
         self.roles = {
             name: role
@@ -223,6 +232,9 @@ class _Builder:
         except UnknownEntityError as exc:
             raise self.fail(row, f"{column}: {exc}") from None
 
+    def classes(self, entity: URIRef) -> set[URIRef]:
+        return {c for c in self.known.objects(entity, RDF.type) if isinstance(c, URIRef)}
+
     def day(self, row: int, column: str, value: str, precision: str) -> date:
         try:
             first, _ = parse_date_spec(value)
@@ -244,12 +256,14 @@ class _Builder:
     def add(self, node: URIRef, fields: dict[str, str], row: int) -> None:
         g = self.out
         kind = fields["kind"]
-        if kind not in RELATION_KINDS:
-            raise self.fail(row, f"unknown kind {kind!r}; kinds: {', '.join(RELATION_KINDS)}")
+        try:
+            table = known_kind(kind)
+        except InputError as exc:
+            raise self.fail(row, str(exc)) from None
         subject = self.entity(row, "subject", fields["subject"])
         obj = self.entity(row, "object", fields["object"])
         start = self.day(row, "start", fields["start"], fields.get("start_precision", ""))
-        g.add((node, RDF.type, RELATION_KINDS[kind]))
+        g.add((node, RDF.type, table.cls))
         label = fields.get("label") or f"{fields['subject']} {kind} {fields['object']}"
         g.add((node, RDFS.label, Literal(label)))
         g.add((node, SCHEMA.startDate, Literal(start)))
@@ -266,7 +280,7 @@ class _Builder:
                 g.add((node, CST.endQualifier, q))
         elif fields.get("end_precision") or fields.get("end_qualifier"):
             raise self.fail(row, "end precision or qualifier given without an end")
-        self.roles_and_details(node, kind, subject, obj, fields, row)
+        self.links_and_fields(node, table, subject, obj, fields, row)
         if fields.get("preferred"):
             if fields["preferred"] not in ("true", "false"):
                 raise self.fail(row, "preferred: use true or false")
@@ -276,36 +290,30 @@ class _Builder:
         for other in fields.get("conflicts_with", "").split():
             g.add((node, CST.conflictsWith, _iri(other)))
 
-    def roles_and_details(
-        self, node: URIRef, kind: str, subject: URIRef, obj: URIRef, f: dict[str, str], row: int
+    def links_and_fields(
+        self, node: URIRef, kind: Kind, subject: URIRef, obj: URIRef, f: dict[str, str], row: int
     ) -> None:
+        """The subject and object links, the role and the extra fields of ``kind``; columns
+        of fields the kind does not carry are not written (the readers would not read them).
+        """
         g = self.out
         role = None
         if f.get("role"):
             role = self.roles.get(f["role"].casefold())
             if role is None:
                 raise self.fail(row, f"unknown role {f['role']!r}")
-        if kind in ("member-of", "contributes-to-force"):
-            g.add((node, ORG.member, subject))
-            g.add((node, ORG.organization, obj))
+        g.add((node, predicate_for(kind.subject, self.classes(subject)), subject))
+        g.add((node, predicate_for(kind.object, self.classes(obj)), obj))
+        if kind.role is not None:
             if role is not None:
                 g.add((node, ORG.role, role))
-            elif kind == "member-of":
-                raise self.fail(row, "a member-of row needs a role")
-            if f.get("unit"):
-                g.add((node, CST.unitDescription, Literal(f["unit"])))
-        elif kind == "not-member-of":
-            g.add((node, CST.nonMember, subject))
-            g.add((node, CST.nonMemberOf, obj))
-        elif kind == "hosts-base":
-            g.add((node, CST.hostState, subject))
-            is_unit = (obj, RDF.type, CST.MilitaryUnit) in self.known
-            g.add((node, CST.stationedUnit if is_unit else CST.base, obj))
+            elif kind.role == "required":
+                raise self.fail(row, f"a {kind.name} row needs a role")
+        if Field.UNIT in kind.fields and f.get("unit"):
+            g.add((node, CST.unitDescription, Literal(f["unit"])))
+        if Field.OPERATOR in kind.fields:
             g.add((node, CST.operator, self.entity(row, "operator", f.get("operator", ""))))
-        else:
-            g.add((node, CST.holder, subject))
-            g.add((node, CST.post, obj))
-        if f.get("personnel"):
+        if Field.PERSONNEL in kind.fields and f.get("personnel"):
             try:
                 value = Decimal(f["personnel"])
             except InvalidOperation:

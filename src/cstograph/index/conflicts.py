@@ -12,6 +12,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from cstograph.errors import InputError
+from cstograph.index.build import build_index
 from cstograph.index.history import Event, History, Relation
 from cstograph.model.terms import CST, short_name
 
@@ -69,7 +70,7 @@ def find_conflicts(source: Graph | History, entity: str | None = None) -> list[C
     ----------
     source
         A graph, or the interval index of one built with ``claims="all"`` (for a large
-        graph, :func:`cstograph.index.stream.load_history` or
+        graph, :func:`cstograph.index.build.build_index` or
         :func:`cstograph.stores.history_of`: its graph keeps the links and reasons read here).
     entity
         Any name :meth:`History.resolve` knows.
@@ -85,7 +86,7 @@ def find_conflicts(source: Graph | History, entity: str | None = None) -> list[C
     >>> groups = find_conflicts(load())
     >>> any("uzbekistan" in c.claims[0].record.id for c in groups)
     True
-    >>> from cstograph.index.stream import load_history
+    >>> from cstograph.index.build import load_history
     >>> find_conflicts(load_history(claims="all")) == groups
     True
     """
@@ -94,7 +95,7 @@ def find_conflicts(source: Graph | History, entity: str | None = None) -> list[C
             raise InputError("conflicts needs an index of every claim: History(..., claims='all')")
         history, graph = source, source.graph
     else:
-        history, graph = History(source, claims="all"), source
+        history, graph = build_index(source, claims="all"), source
     wanted = history.resolve(entity).id if entity else None
     relations = {r.id: r for r in history.all_relations()}
     neighbours: dict[URIRef, set[URIRef]] = {}

@@ -9,6 +9,12 @@ until" qualifiers, a few disagreeing claims linked with ``cst:conflictsWith``, f
 contributions, basing successions and office holders, each citing one or two sources with a
 locator.
 
+Each kind's share of the N relations is its ``Kind.synthetic_share``, and its class and
+subject and object predicates come from the kinds table (:mod:`cstograph.model.kinds`); this
+module holds what the table does not: a scenario per kind (how memberships end and resume,
+what a contribution says it contributes, ...). The entity tables and the dates and citations
+every relation carries are in :mod:`cstograph.io.synth_parts`.
+
 Turtle is written as text, never through an rdflib graph, so a million relations stream to a
 file at a steady pace and in constant memory (:func:`turtle_chunks`, :func:`write_turtle`).
 :func:`synthesize` parses the same text into an rdflib graph, for small N.
@@ -18,45 +24,29 @@ Every IRI is under ``cs:syn-``, so a synthetic graph can sit beside the shipped 
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from cstograph.errors import InputError
 from cstograph.io.files import atomic_path
+from cstograph.io.synth_parts import FIRST, PREFIXES, Parts, term
+from cstograph.model.kinds import KINDS, kind_of_class, predicate_for
+from cstograph.model.terms import CST
 
 __all__ = ["KIND_SHARES", "SynthStats", "synthesize", "turtle_chunks", "write_turtle"]
 
-#: The share of each relation kind among the N relations.
-KIND_SHARES: dict[str, float] = {
-    "member-of": 0.40,
-    "not-member-of": 0.12,
-    "contributes-to-force": 0.16,
-    "hosts-base": 0.16,
-    "holds-office": 0.16,
-}
 
-_PREFIXES = """\
-@prefix cst:     <https://w3id.org/cstograph/ontology#> .
-@prefix cs:      <https://w3id.org/cstograph/id/> .
-@prefix org:     <http://www.w3.org/ns/org#> .
-@prefix schema:  <https://schema.org/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix time:    <http://www.w3.org/2006/time#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix foaf:    <http://xmlns.com/foaf/0.1/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+def _shares() -> dict[str, float]:
+    """Each kind's ``synthetic_share``, in table order (the kinds with none left out)."""
+    return {k.name: k.synthetic_share for k in KINDS if k.synthetic_share}
 
-"""
 
-_FIRST = date(1990, 1, 1).toordinal()
-_LAST = date(2026, 1, 1).toordinal()
-_PRECISIONS = ("time:unitDay", "time:unitMonth", "time:unitYear")
+#: The share of each relation kind among the N relations (``Kind.synthetic_share``, as the
+#: table had them at import; the generator reads the table when it starts).
+KIND_SHARES: dict[str, float] = _shares()
+
 _ROLES = (
     ("cst:FullMember", 60),
     ("cst:Observer", 10),
@@ -65,22 +55,6 @@ _ROLES = (
     ("cst:Signatory", 5),
     ("cst:Suspended", 5),
     ("cst:ParticipationFrozen", 5),
-)
-# 20 syllables: names are unique for 8000 states
-_SYLLABLES = (
-    *("va", "ro", "ka", "li", "mer", "tan", "os", "ul", "dra", "be"),
-    *("sen", "gor", "ta", "vi", "lan", "zem", "or", "kir", "ad", "nes"),
-)
-_REGIONS = "Northern Southern Eastern Western Central Caspian Baltic Pacific Arctic Continental"
-_CORES = "Defence Security Economic Customs Cooperation Border Energy Trade Peace Collective"
-_FORMS = ("Council", "Union", "Pact", "Organization", "Community")
-_BASE_CLASSES = (
-    "cst:AirBase",
-    "cst:GroundForcesBase",
-    "cst:RadarStation",
-    "cst:NavalCommunicationStation",
-    "cst:TestRange",
-    "cst:MilitaryBase",
 )
 _UNIT_TEXTS = (
     "a battalion-size force",
@@ -91,18 +65,33 @@ _UNIT_TEXTS = (
     "a special forces unit",
     "an engineering company",
 )
-_POSTS = ("Secretary General", "Deputy Secretary General", "Chief of Staff", "Commander")
 _APPROX = ("cst:Exact", "cst:Approximately", "cst:MoreThan", "cst:AtLeast")
 
+#: The relation classes a scenario below writes (memberships, with stated non-memberships in
+#: their gaps and of states that never joined; contributions; basing; offices).
+_SCENARIOS = (
+    CST.AllianceMembership,
+    CST.NonMembership,
+    CST.ForceContribution,
+    CST.BasingArrangement,
+    CST.OfficeHolding,
+)
 
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
 
+class _Written:
+    """A kind as a scenario writes it: its name, and its class and its subject and object
+    predicates as Turtle terms (from the kinds table)."""
 
-def _state_name(i: int) -> str:
-    s = _SYLLABLES
-    name = s[i % 20] + s[(i // 20) % 20] + (s[(i // 400) % 20] if i >= 400 else "") + "ia"
-    return name.capitalize()
+    def __init__(self, cls: URIRef) -> None:
+        self.kind = kind_of_class(cls)
+        self.name = self.kind.name
+        self.cls = term(self.kind.cls)
+        self.subject = term(predicate_for(self.kind.subject, ()))
+        self.object = term(predicate_for(self.kind.object, ()))
+
+    def object_for(self, entity_class: URIRef) -> str:
+        """The object predicate for an object of ``entity_class``."""
+        return term(predicate_for(self.kind.object, {entity_class}))
 
 
 @dataclass
@@ -119,7 +108,7 @@ class SynthStats:
         The size of the Turtle text (UTF-8).
     """
 
-    relations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KIND_SHARES, 0))
+    relations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_shares(), 0))
     entities: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
 
@@ -128,232 +117,26 @@ class SynthStats:
         return sum(self.relations.values())
 
 
-class _Generator:
+class _Generator(Parts):
     """One synthetic graph: entity tables, then relations kind by kind."""
 
     def __init__(self, relations: int, seed: int) -> None:
-        if relations < 0:
-            raise InputError(f"--relations must be 0 or more, not {relations}")
-        self.n = relations
-        self.rng = random.Random(seed)
-        self.stats = SynthStats()
+        super().__init__(relations, seed)
+        shares = _shares()
+        written = {cls: _Written(cls) for cls in _SCENARIOS}
+        unwritten = sorted(set(shares) - {w.name for w in written.values()})
+        if unwritten:
+            raise ValueError(f"synth has no scenario for kind {unwritten[0]!r}")
+        self.membership = written[CST.AllianceMembership]
+        self.non_membership = written[CST.NonMembership]
+        self.contribution = written[CST.ForceContribution]
+        self.arrangement = written[CST.BasingArrangement]
+        self.office = written[CST.OfficeHolding]
+        self.stats = SynthStats(relations=dict.fromkeys(shares, 0))
         n = relations
-        # enough (state, organization) pairs for every history to have its own pair
-        self.states = _clamp(n // 10, 20, 1000)
-        self.orgs = _clamp(n // 50, 8, max(500, n // 1000))
-        self.forces = _clamp(n // 500, 4, 400)
-        self.units = _clamp(n // 200, 10, 2000)
-        self.bases = _clamp(n // 12, 4, 60000)
-        self.posts = _clamp(n // 25, 4, 40000)
-        self.people = _clamp(n // 8, 10, 150000)
-        self.sources = _clamp(n // 40, 10, 25000)
-        self.founded: list[int] = []  # per organization: the founding date (stored ordinal)
-        self.base_host: list[int] = []  # per base: its host state
-        self.quota = {kind: int(n * share) for kind, share in KIND_SHARES.items()}
-        self.quota["member-of"] += n - sum(self.quota.values())
-        self.serial = 0
-
-    # -- small helpers -------------------------------------------------------------------
-
-    def _next_id(self) -> int:
-        self.serial += 1
-        return self.serial
-
-    def _round(self, ordinal: int, precision: int, floor: int) -> tuple[int, int]:
-        """``ordinal`` stored at ``precision`` (0 day, 1 month, 2 year): the first day of its
-        month or year, unless that falls before ``floor`` (then kept to the day)."""
-        if precision == 0:
-            return ordinal, 0
-        d = date.fromordinal(ordinal)
-        stored = date(d.year, d.month, 1) if precision == 1 else date(d.year, 1, 1)
-        value = stored.toordinal()
-        return (value, precision) if value >= floor else (ordinal, 0)
-
-    def _precision(self) -> int:
-        r = self.rng.random()
-        return 0 if r < 0.5 else 1 if r < 0.8 else 2
-
-    def _sources(self) -> str:
-        """``prov:wasDerivedFrom`` and one qualified derivation per cited source."""
-        rng = self.rng
-        count = 2 if rng.random() < 0.15 else 1
-        picked = {rng.randrange(self.sources) for _ in range(count)}
-        parts = []
-        for source in sorted(picked):
-            iri = f"cs:syn-source-{source:05d}"
-            kind = rng.random()
-            if kind < 0.6:
-                locator = f"paragraph {rng.randint(1, 40)}"
-            elif kind < 0.8:
-                locator = f"article {rng.randint(1, 25)}"
-            elif kind < 0.9:
-                locator = f"table {rng.randint(1, 5)}, row {rng.randint(1, 60)}"
-            else:
-                locator = f"p. {rng.randint(1, 300)}"
-            parts.append(
-                f"    prov:wasDerivedFrom {iri} ;\n"
-                f"    prov:qualifiedDerivation [ a prov:Derivation ; prov:entity {iri} ;"
-                f' cst:locator "{locator}" ]'
-            )
-        return " ;\n".join(parts) + " .\n\n"
-
-    def _dates(
-        self,
-        start: int,
-        start_precision: int,
-        end: int | None,
-        end_precision: int,
-        start_qualifier: str | None = None,
-        end_qualifier: str | None = None,
-    ) -> str:
-        text = (
-            f'    schema:startDate "{date.fromordinal(start).isoformat()}"^^xsd:date ;'
-            f" cst:startPrecision {_PRECISIONS[start_precision]} ;\n"
-        )
-        if start_qualifier:
-            text += f"    cst:startQualifier {start_qualifier} ;\n"
-        if end is not None:
-            text += (
-                f'    schema:endDate "{date.fromordinal(end).isoformat()}"^^xsd:date ;'
-                f" cst:endPrecision {_PRECISIONS[end_precision]} ;\n"
-            )
-            if end_qualifier:
-                text += f"    cst:endQualifier {end_qualifier} ;\n"
-        return text
-
-    def _qualifiers(self, has_end: bool) -> tuple[str | None, str | None]:
-        r = self.rng.random()
-        start = "cst:NotLaterThan" if r < 0.08 else "cst:NotEarlierThan" if r < 0.12 else None
-        end = None
-        if has_end:
-            r = self.rng.random()
-            end = "cst:NotEarlierThan" if r < 0.07 else "cst:NotLaterThan" if r < 0.1 else None
-        return start, end
-
-    def _segments(
-        self, floor: int, count: int, open_share: float = 0.35
-    ) -> list[tuple[int, int, int | None, int]]:
-        """Up to ``count`` disjoint intervals after ``floor``, in order:
-        ``(start, start_precision, end or None, end_precision)``; only the last may be open."""
-        rng = self.rng
-        out: list[tuple[int, int, int | None, int]] = []
-        cursor = max(floor, _FIRST - 700)
-        for i in range(count):
-            raw = cursor + (rng.randint(0, 2500) if i == 0 else rng.randint(0, 1800))
-            if raw >= _LAST:
-                break
-            start, start_precision = self._round(raw, self._precision(), cursor)
-            if i == count - 1 and rng.random() < open_share:
-                out.append((start, start_precision, None, 0))
-                break
-            raw_end = start + rng.randint(30, 5000)
-            if raw_end >= _LAST:  # not over yet
-                out.append((start, start_precision, None, 0))
-                break
-            end, end_precision = self._round(raw_end, self._precision(), start + 1)
-            out.append((start, start_precision, end, end_precision))
-            cursor = end
-        return out
-
-    def _count(self) -> int:
-        r = self.rng.random()
-        return 1 if r < 0.45 else 2 if r < 0.75 else 3 if r < 0.9 else 4 if r < 0.97 else 5
-
-    def _pair(self, used: set[tuple[int, int]], left: int, right: int) -> tuple[int, int]:
-        """A pair with no history yet (two histories of one pair could overlap)."""
-        if len(used) >= 0.9 * left * right:
-            raise InputError(f"--relations {self.n}: too many for the synthetic entity tables")
-        rng = self.rng
-        while True:
-            pair = (rng.randrange(left), rng.randrange(right))
-            if pair not in used:
-                used.add(pair)
-                return pair
-
-    # -- entities ------------------------------------------------------------------------
-
-    def entities(self) -> Iterator[str]:
-        rng = self.rng
-        chunk: list[str] = []
-        for i in range(self.sources):
-            issued = ""
-            if rng.random() < 0.7:
-                day = date.fromordinal(rng.randint(_FIRST, _LAST))
-                issued = f' ;\n    dcterms:issued "{day.isoformat()}"^^xsd:date'
-            where = (
-                f"schema:url <https://example.org/synthetic/source/{i:05d}>"
-                if rng.random() < 0.8
-                else f'cst:documentName "synthetic-archive-{i:05d}.pdf"'
-            )
-            chunk.append(
-                f"cs:syn-source-{i:05d} a cst:SourceDocument ;\n"
-                f'    dcterms:title "Synthetic source {i}" ;\n    {where}{issued} .\n\n'
-            )
-        for i in range(self.states):
-            chunk.append(f'cs:syn-state-{i:04d} a cst:State ; rdfs:label "{_state_name(i)}"@en .\n')
-        regions, cores = _REGIONS.split(), _CORES.split()
-        for i in range(self.orgs):
-            form = _FORMS[(i // 100) % 5]
-            label = f"{regions[i % 10]} {cores[(i // 10) % 10]} {form}"
-            cls = "cst:Alliance" if form in ("Pact", "Council") else "cst:InternationalOrganization"
-            founded = date.fromordinal(rng.randint(date(1945, 1, 1).toordinal(), _LAST - 4000))
-            precision = self._precision()
-            stored, precision = self._round(founded.toordinal(), precision, 0)
-            self.founded.append(stored)
-            chunk.append(
-                f'cs:syn-org-{i:03d} a {cls} ; rdfs:label "{label}"@en .\n'
-                f"cs:syn-founding-{i:03d} a cst:Founding ;\n"
-                f'    rdfs:label "Founding of the {label}"@en ;\n'
-                f"    org:resultingOrganization cs:syn-org-{i:03d} ;\n"
-                + self._dates(stored, precision, None, 0)
-                + self._sources()
-            )
-        for i in range(self.forces):
-            cls = "cst:CommandStructure" if i % 7 == 6 else "cst:JointForce"
-            parent = rng.randrange(self.orgs)
-            chunk.append(
-                f"cs:syn-force-{i:03d} a {cls} ; org:unitOf cs:syn-org-{parent:03d}"
-                f' ; rdfs:label "Joint force {i}"@en .\n'
-            )
-        for i in range(self.units):
-            chunk.append(f'cs:syn-unit-{i:04d} a cst:MilitaryUnit ; rdfs:label "Unit {i}"@en .\n')
-        for i in range(self.bases):
-            host = rng.randrange(self.states)
-            self.base_host.append(host)
-            chunk.append(
-                f"cs:syn-base-{i:05d} a {rng.choice(_BASE_CLASSES)} ;"
-                f' rdfs:label "Base {i}"@en ; schema:containedInPlace cs:syn-state-{host:04d} .\n'
-            )
-            if len(chunk) >= 2000:
-                yield "".join(chunk)
-                chunk = []
-        for i in range(self.posts):
-            where = (
-                f"cs:syn-org-{rng.randrange(self.orgs):03d}"
-                if rng.random() < 0.6
-                else f"cs:syn-state-{rng.randrange(self.states):04d}"
-            )
-            chunk.append(
-                f"cs:syn-post-{i:05d} a org:Post ; org:postIn {where} ;"
-                f' rdfs:label "{_POSTS[i % 4]} (post {i})"@en .\n'
-            )
-        for i in range(self.people):
-            chunk.append(f'cs:syn-person-{i:06d} a foaf:Person ; rdfs:label "Person {i}"@en .\n')
-            if len(chunk) >= 2000:
-                yield "".join(chunk)
-                chunk = []
-        chunk.append("\n")
-        yield "".join(chunk)
-        self.stats.entities = {
-            "states": self.states,
-            "organizations": self.orgs,
-            "joint forces": self.forces,
-            "military units": self.units,
-            "bases": self.bases,
-            "posts": self.posts,
-            "people": self.people,
-            "sources": self.sources,
-        }
+        self.quota = {name: int(n * share) for name, share in shares.items()}
+        if shares:  # the rounding remainder goes to the largest share
+            self.quota[max(shares, key=shares.__getitem__)] += n - sum(self.quota.values())
 
     # -- relations -----------------------------------------------------------------------
 
@@ -362,7 +145,8 @@ class _Generator:
         return text
 
     def _full(self, kind: str) -> bool:
-        return self.stats.relations[kind] >= self.quota[kind]
+        """Whether the kind has its quota (a kind with no share always has)."""
+        return self.stats.relations.get(kind, 0) >= self.quota.get(kind, 0)
 
     def memberships(self) -> Iterator[str]:
         rng = self.rng
@@ -370,14 +154,15 @@ class _Generator:
         roles = [r for r, _ in _ROLES]
         weights = [w for _, w in _ROLES]
         chunk: list[str] = []
-        while not self._full("member-of"):
+        m, nm = self.membership, self.non_membership
+        while not self._full(m.name):
             state, org = self._pair(used, self.states, self.orgs)
             member, organization = f"cs:syn-state-{state:04d}", f"cs:syn-org-{org:03d}"
             segments = self._segments(self.founded[org], self._count())
             role = rng.choices(roles, weights)[0]
             previous_end: tuple[int, int] | None = None
             for start, sp, end, ep in segments:
-                if self._full("member-of"):
+                if self._full(m.name):
                     break
                 if rng.random() < 0.25:  # a changed role on resuming
                     role = rng.choices(roles, weights)[0]
@@ -385,14 +170,14 @@ class _Generator:
                     previous_end is not None
                     and start - previous_end[0] >= 365
                     and rng.random() < 0.5
-                    and not self._full("not-member-of")
+                    and not self._full(nm.name)
                 ):
                     # left, then came back: the gap is a stated non-membership
                     chunk.append(
                         self._emit(
-                            "not-member-of",
-                            f"cs:syn-n{self._next_id():07d} a cst:NonMembership ;\n"
-                            f"    cst:nonMember {member} ; cst:nonMemberOf {organization} ;\n"
+                            nm.name,
+                            f"cs:syn-n{self._next_id():07d} a {nm.cls} ;\n"
+                            f"    {nm.subject} {member} ; {nm.object} {organization} ;\n"
                             + self._dates(previous_end[0], previous_end[1], start, sp)
                             + self._sources(),
                         )
@@ -403,7 +188,7 @@ class _Generator:
                     end is not None
                     and end - start > 60
                     and rng.random() < 0.03
-                    and self.stats.relations["member-of"] + 1 < self.quota["member-of"]
+                    and self.stats.relations[m.name] + 1 < self.quota[m.name]
                 )
                 extra = ""
                 if conflict:
@@ -415,9 +200,9 @@ class _Generator:
                     )
                 chunk.append(
                     self._emit(
-                        "member-of",
-                        f"{node} a cst:AllianceMembership ;\n"
-                        f"    org:member {member} ; org:organization {organization} ;"
+                        m.name,
+                        f"{node} a {m.cls} ;\n"
+                        f"    {m.subject} {member} ; {m.object} {organization} ;"
                         f" org:role {role} ;\n"
                         + extra
                         + self._dates(start, sp, end, ep, sq, eq)
@@ -429,9 +214,9 @@ class _Generator:
                     later = rng.randint(start + 1, end - 1)
                     chunk.append(
                         self._emit(
-                            "member-of",
-                            f"{twin} a cst:AllianceMembership ;\n"
-                            f"    org:member {member} ; org:organization {organization} ;"
+                            m.name,
+                            f"{twin} a {m.cls} ;\n"
+                            f"    {m.subject} {member} ; {m.object} {organization} ;"
                             f" org:role {role} ;\n"
                             f"    cst:conflictsWith {node} ; cst:preferred false ;\n"
                             + self._dates(later, 0, end, ep)
@@ -443,15 +228,15 @@ class _Generator:
                 yield "".join(chunk)
                 chunk = []
         # stated non-memberships of states that never joined
-        while not self._full("not-member-of"):
+        while not self._full(nm.name):
             state, org = self._pair(used, self.states, self.orgs)
             for start, sp, end, ep in self._segments(self.founded[org], 1, open_share=0.6):
                 chunk.append(
                     self._emit(
-                        "not-member-of",
-                        f"cs:syn-n{self._next_id():07d} a cst:NonMembership ;\n"
-                        f"    cst:nonMember cs:syn-state-{state:04d} ;"
-                        f" cst:nonMemberOf cs:syn-org-{org:03d} ;\n"
+                        nm.name,
+                        f"cs:syn-n{self._next_id():07d} a {nm.cls} ;\n"
+                        f"    {nm.subject} cs:syn-state-{state:04d} ;"
+                        f" {nm.object} cs:syn-org-{org:03d} ;\n"
                         + self._dates(start, sp, end, ep, *self._qualifiers(end is not None))
                         + self._sources(),
                     )
@@ -465,10 +250,11 @@ class _Generator:
         rng = self.rng
         used: set[tuple[int, int]] = set()
         chunk: list[str] = []
-        while not self._full("contributes-to-force"):
+        c = self.contribution
+        while not self._full(c.name):
             state, force = self._pair(used, self.states, self.forces)
-            for start, sp, end, ep in self._segments(_FIRST, self._count()):
-                if self._full("contributes-to-force"):
+            for start, sp, end, ep in self._segments(FIRST, self._count()):
+                if self._full(c.name):
                     break
                 what = []
                 r = rng.random()
@@ -483,10 +269,10 @@ class _Generator:
                     what.append(f"cst:contributedUnit cs:syn-unit-{rng.randrange(self.units):04d}")
                 chunk.append(
                     self._emit(
-                        "contributes-to-force",
-                        f"cs:syn-c{self._next_id():07d} a cst:ForceContribution ;\n"
-                        f"    org:member cs:syn-state-{state:04d} ;"
-                        f" org:organization cs:syn-force-{force:03d} ;\n"
+                        c.name,
+                        f"cs:syn-c{self._next_id():07d} a {c.cls} ;\n"
+                        f"    {c.subject} cs:syn-state-{state:04d} ;"
+                        f" {c.object} cs:syn-force-{force:03d} ;\n"
                         f"    {' ; '.join(what)} ;\n"
                         + self._dates(start, sp, end, ep, *self._qualifiers(end is not None))
                         + self._sources(),
@@ -500,19 +286,21 @@ class _Generator:
     def basing(self) -> Iterator[str]:
         rng = self.rng
         chunk: list[str] = []
+        b = self.arrangement
+        stationed = b.object_for(CST.MilitaryUnit)
         base = 0
-        while not self._full("hosts-base"):
+        while not self._full(b.name):
             host = self.base_host[base % self.bases]
-            for start, sp, end, ep in self._segments(_FIRST, self._count()):
-                if self._full("hosts-base"):
+            for start, sp, end, ep in self._segments(FIRST, self._count()):
+                if self._full(b.name):
                     break
                 operator = (host + 1 + rng.randrange(self.states - 1)) % self.states
                 what = []
                 r = rng.random()
                 if r < 0.8:
-                    what.append(f"cst:base cs:syn-base-{base % self.bases:05d}")
+                    what.append(f"{b.object} cs:syn-base-{base % self.bases:05d}")
                 if r >= 0.6:
-                    what.append(f"cst:stationedUnit cs:syn-unit-{rng.randrange(self.units):04d}")
+                    what.append(f"{stationed} cs:syn-unit-{rng.randrange(self.units):04d}")
                 if rng.random() < 0.3:
                     what.append(
                         "cst:personnel [ a schema:QuantitativeValue ; schema:value "
@@ -521,9 +309,9 @@ class _Generator:
                     )
                 chunk.append(
                     self._emit(
-                        "hosts-base",
-                        f"cs:syn-b{self._next_id():07d} a cst:BasingArrangement ;\n"
-                        f"    cst:hostState cs:syn-state-{host:04d} ;"
+                        b.name,
+                        f"cs:syn-b{self._next_id():07d} a {b.cls} ;\n"
+                        f"    {b.subject} cs:syn-state-{host:04d} ;"
                         f" cst:operator cs:syn-state-{operator:04d} ;\n"
                         f"    {' ; '.join(what)} ;\n"
                         + self._dates(start, sp, end, ep, *self._qualifiers(end is not None))
@@ -539,18 +327,19 @@ class _Generator:
     def offices(self) -> Iterator[str]:
         rng = self.rng
         chunk: list[str] = []
+        o = self.office
         post = 0
-        while not self._full("holds-office"):
-            terms = self._segments(_FIRST, rng.randint(2, 7), open_share=0.5)
+        while not self._full(o.name):
+            terms = self._segments(FIRST, rng.randint(2, 7), open_share=0.5)
             for start, sp, end, ep in terms:
-                if self._full("holds-office"):
+                if self._full(o.name):
                     break
                 chunk.append(
                     self._emit(
-                        "holds-office",
-                        f"cs:syn-o{self._next_id():07d} a cst:OfficeHolding ;\n"
-                        f"    cst:holder cs:syn-person-{rng.randrange(self.people):06d} ;"
-                        f" cst:post cs:syn-post-{post % self.posts:05d} ;\n"
+                        o.name,
+                        f"cs:syn-o{self._next_id():07d} a {o.cls} ;\n"
+                        f"    {o.subject} cs:syn-person-{rng.randrange(self.people):06d} ;"
+                        f" {o.object} cs:syn-post-{post % self.posts:05d} ;\n"
                         + self._dates(start, sp, end, ep, *self._qualifiers(end is not None))
                         + self._sources(),
                     )
@@ -564,9 +353,10 @@ class _Generator:
     def chunks(self) -> Iterator[str]:
         yield (
             f"# cstograph synthetic graph: {self.n} time-bounded relations "
-            "(cstograph synth). Not real data.\n" + _PREFIXES
+            "(cstograph synth). Not real data.\n" + PREFIXES
         )
         yield from self.entities()
+        self.stats.entities = self.entity_counts()
         yield from self.memberships()
         yield from self.contributions()
         yield from self.basing()

@@ -38,7 +38,6 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
-    "RELATION_KINDS",
     "SCHEMA",
     "SKOS",
     "TIME",
@@ -153,15 +152,6 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 #: The ontology's own IRI.
 ONTOLOGY_IRI = URIRef("https://w3id.org/cstograph/ontology")
-
-#: Relation kinds by their command-line name, each with its class.
-RELATION_KINDS: dict[str, URIRef] = {
-    "member-of": CST.AllianceMembership,
-    "not-member-of": CST.NonMembership,
-    "contributes-to-force": CST.ForceContribution,
-    "hosts-base": CST.BasingArrangement,
-    "holds-office": CST.OfficeHolding,
-}
 
 #: The classes of dated one-off events.
 EVENT_CLASSES: tuple[URIRef, ...] = (

@@ -55,9 +55,9 @@ def bind_parameters(
         kind = named.param(name).type if named else "entity"
         if kind == "entity":
             if history is None:
-                from cstograph.stores import history_of
+                from cstograph.index.build import build_index
 
-                history = history_of(graph)
+                history = build_index(graph)
             bindings[name] = history.iri(history.resolve(value).id)
         elif kind == "year":
             if not value.isdigit() or len(value) != 4:

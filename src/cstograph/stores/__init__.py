@@ -28,11 +28,10 @@ request (one transaction on servers that have them).
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstograph.errors import StoreError
 from cstograph.stores import memory, oxigraph, sparql
@@ -41,6 +40,8 @@ from cstograph.stores.sparql import graph_store_url
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from cstograph.index.history import History
 
 __all__ = [
     "BACKENDS",
@@ -53,13 +54,10 @@ __all__ = [
     "history_of",
     "load_files",
     "open_graph",
+    "open_history",
     "parse_spec",
     "triple_count",
 ]
-
-#: :mod:`cstograph.index.stream` imports :func:`cstograph.stores.oxigraph.graph_over` by this
-#: old name (kept until that module is rewritten).
-_oxigraph_graph = oxigraph.graph_over
 
 #: The environment variable that names the store when ``--store`` is not given.
 ENV_VAR = "CSTOGRAPH_STORE"
@@ -184,35 +182,46 @@ def open_graph(
     return backend.open(spec, list(extra_files), allow_network=allow_network, timeout=timeout)
 
 
-def history_of(graph: Graph, *, claims: str = "preferred") -> Any:
-    """The interval index (:class:`~cstograph.index.history.History`) of a graph from
-    :func:`open_graph`, read the cheapest way its store allows: an in-memory graph as it is,
-    an Oxigraph store straight from its quads
-    (:func:`~cstograph.index.stream.history_from_store`, no copy into rdflib), an endpoint from
-    one CONSTRUCT answer read by pyoxigraph
-    (:func:`~cstograph.index.stream.history_from_endpoint`).
+def history_of(graph: Graph, *, claims: str = "preferred") -> History:
+    """The interval index of a graph from :func:`open_graph`
+    (:func:`cstograph.index.build.build_index`: an in-memory graph as it is, an Oxigraph
+    store from its quads, an endpoint from one CONSTRUCT answer).
 
     Examples
     --------
     >>> len(history_of(open_graph("memory")).members("CSTO", year=2007)) > 3
     True
     """
-    from cstograph.index.history import History
-    from cstograph.io.parse import as_memory, in_memory
+    from cstograph.index.build import build_index
 
-    if not in_memory(graph):
-        from oxrdflib import OxigraphStore
+    return build_index(graph, claims=claims)
 
-        if isinstance(graph.store, OxigraphStore):
-            from cstograph.index.stream import history_from_store
 
-            return history_from_store(graph.store._inner, claims=claims)
-        endpoint = sys.modules.get("cstograph.stores.endpoint")  # imported for sparql: stores only
-        if endpoint is not None and isinstance(graph.store, endpoint.EndpointStore):
-            from cstograph.index.stream import history_from_endpoint
+def open_history(
+    spec: StoreSpec | str | None = None,
+    extra_files: Sequence[Path | str] = (),
+    *,
+    allow_network: bool = False,
+    claims: str = "preferred",
+) -> History:
+    """The interval index of a store and the user's files, built the cheapest way the store
+    allows (:func:`cstograph.index.build.build_index`): for ``memory``, straight from the
+    files (the ontology, the shipped graph and ``extra_files``) by the streaming reader,
+    without an rdflib graph of the relation nodes; otherwise from :func:`open_graph`.
 
-            return history_from_endpoint(graph, claims=claims)
-    return History(as_memory(graph), claims=claims)
+    Examples
+    --------
+    >>> len(open_history("memory").members("CSTO", year=2007)) > 3
+    True
+    """
+    parsed = spec if isinstance(spec, StoreSpec) else parse_spec(spec)
+    if parsed.kind == "memory":
+        from cstograph.index.build import Files, build_index
+
+        files = Files(tuple(extra_files), allow_network=allow_network)
+        return build_index(files, claims=claims)
+    graph = open_graph(parsed, extra_files, allow_network=allow_network)
+    return history_of(graph, claims=claims)
 
 
 def triple_count(spec: StoreSpec | str, *, timeout: float = DEFAULT_TIMEOUT) -> int:

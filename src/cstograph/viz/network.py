@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from cstograph.analysis.snapshot import data_span, snapshot, snapshots
+from cstograph.analysis.snapshot import data_span, snapshot
+from cstograph.analysis.sweep import snapshots
 from cstograph.errors import InputError
 from cstograph.index.history import History
 from cstograph.io.files import atomic_path
+from cstograph.model.kinds import KINDS, Style
 from cstograph.viz.style import new_figure, short_label
 from cstograph.viz.timeline import timeline_figure
 
@@ -36,6 +38,7 @@ __all__ = [
     "NETWORK_KINDS",
     "check_extension",
     "draw",
+    "drawn_kinds",
     "grid_figure",
     "layout",
     "metrics_figure",
@@ -44,13 +47,10 @@ __all__ = [
     "timeline_figure",
 ]
 
-#: Relation kinds the network diagrams draw (offices link people, not the alliance).
-NETWORK_KINDS: tuple[str, ...] = (
-    "member-of",
-    "not-member-of",
-    "contributes-to-force",
-    "hosts-base",
-)
+#: Relation kinds the network diagrams draw (those with a ``Kind.style``; offices link people,
+#: not the alliance), as the kinds table had them at import; the diagrams read the table when
+#: they draw (:func:`drawn_kinds`), so a kind registered later is drawn too.
+NETWORK_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS if k.drawn)
 FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
 # Node groups: (name, marker, face colour). Shapes differ, so colour is never needed.
@@ -63,13 +63,24 @@ _GROUPS: dict[str, tuple[str, str]] = {
 }
 _ORGANIZATIONS = {"cst:Alliance", "cst:InternationalOrganization", "org:FormalOrganization"}
 _FORCES = {"cst:JointForce", "cst:CommandStructure", "org:OrganizationalUnit"}
-# Edge styles by kind: (label, line style, width, grey).
-_EDGES: dict[str, tuple[str, Any, float, str]] = {
-    "member-of": ("member of", "-", 1.3, "#000000"),
-    "contributes-to-force": ("contributes to force", (0, (5, 2)), 1.1, "#333333"),
-    "hosts-base": ("hosts base", (0, (1, 1.5)), 1.2, "#333333"),
-    "not-member-of": ("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999"),
-}
+
+
+def drawn_kinds() -> list[tuple[str, Style]]:
+    """The kinds the network diagrams draw and their styles, in drawing (and legend) order:
+    by :attr:`Style.layer <cstograph.model.kinds.Style>`, then table order.
+
+    Examples
+    --------
+    >>> [name for name, _ in drawn_kinds()][-1]
+    'not-member-of'
+    """
+    styled = [(k.name, k.style) for k in KINDS if k.style is not None]
+    return sorted(styled, key=lambda pair: pair[1].layer)
+
+
+def _network_kinds() -> tuple[str, ...]:
+    """The names of :func:`drawn_kinds`, in table order (what the snapshots select)."""
+    return tuple(k.name for k in KINDS if k.drawn)
 
 
 class PlotFormatError(InputError):
@@ -135,8 +146,9 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 
     Computed from the union of all years, so a node keeps its place in every year.
     """
-    members = {u for u, _, d in graph.edges(data=True) if d["kind"] != "hosts-base"}
-    hosts = {u for u, _, d in graph.edges(data=True) if d["kind"] == "hosts-base"}
+    hosting = {k.name for k in KINDS if k.hosting}
+    members = {u for u, _, d in graph.edges(data=True) if d["kind"] not in hosting}
+    hosts = {u for u, _, d in graph.edges(data=True) if d["kind"] in hosting}
     rings: dict[str, list[str]] = {"outer": [], "organization": [], "force": [], "base": []}
     for node, data in sorted(
         graph.nodes(data=True), key=lambda nd: (_group(nd[1]) != "state", nd[1].get("label", ""))
@@ -199,12 +211,15 @@ def _draw_network(
     from matplotlib.collections import LineCollection
 
     ax.set_title(title, fontsize=8 if small else 12)
-    for kind, (_, style, width, grey) in _EDGES.items():
+    for kind, style in drawn_kinds():
         pairs = sorted({(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind})
         if pairs:
             segments = [[pos[u], pos[v]] for u, v in pairs]
             lines = LineCollection(
-                segments, linestyles=[style], linewidths=width * (0.6 if small else 1), colors=grey
+                segments,
+                linestyles=[style.dash],
+                linewidths=style.width * (0.6 if small else 1),
+                colors=style.grey,
             )
             lines.set_gid(f"edges:{kind}")
             lines.set_zorder(1)
@@ -277,8 +292,15 @@ def _legend(fig: Figure, graph: nx.MultiDiGraph, *, ncols: int = 1) -> None:
         if any(_group(d) == g for _, d in graph.nodes(data=True))
     ]
     handles += [
-        Line2D([], [], linestyle=style, linewidth=w, color=c, label=label)
-        for kind, (label, style, w, c) in _EDGES.items()
+        Line2D(
+            [],
+            [],
+            linestyle=style.dash,
+            linewidth=style.width,
+            color=style.grey,
+            label=style.legend,
+        )
+        for kind, style in drawn_kinds()
         if any(d["kind"] == kind for _, _, d in graph.edges(data=True))
     ]
     fig.legend(
@@ -290,7 +312,7 @@ def _network_data(
     history: History, org: str | None
 ) -> tuple[nx.MultiDiGraph, dict[str, tuple[float, float]], dict[str, str]]:
     orgs = [org] if org else None
-    union = snapshot(history, kinds=NETWORK_KINDS, orgs=orgs)
+    union = snapshot(history, kinds=_network_kinds(), orgs=orgs)
     pos = layout(union)
     labels = {n: short_label(history, n) for n in union}
     labels.update(_base_numbers(union, pos))
@@ -338,7 +360,7 @@ def network_figure(history: History, year: int, *, org: str | None = None) -> Fi
     True
     """
     union, pos, labels = _network_data(history, org)
-    graph = snapshot(history, year=year, kinds=NETWORK_KINDS, orgs=[org] if org else None)
+    graph = snapshot(history, year=year, kinds=_network_kinds(), orgs=[org] if org else None)
     fig = new_figure(13, 10.5)
     ax, key = _main_and_key(fig)
     where = f" — {history.resolve(org).label}" if org else ""
@@ -367,7 +389,7 @@ def grid_figure(history: History, start: int, end: int, *, org: str | None = Non
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     index = 0
     for year, graph in snapshots(
-        history, min(years), max(years), kinds=NETWORK_KINDS, orgs=[org] if org else None
+        history, min(years), max(years), kinds=_network_kinds(), orgs=[org] if org else None
     ):
         if year in wanted:
             _draw_network(axes[index], graph, pos, state_labels, str(year), small=True)
@@ -385,7 +407,9 @@ def animate(
     from matplotlib.animation import FuncAnimation, PillowWriter
 
     union, pos, labels = _network_data(history, org)
-    frames = list(snapshots(history, start, end, kinds=NETWORK_KINDS, orgs=[org] if org else None))
+    frames = list(
+        snapshots(history, start, end, kinds=_network_kinds(), orgs=[org] if org else None)
+    )
     fig = new_figure(10.5, 8.5)
     ax, key = _main_and_key(fig)
     _legend(fig, union, ncols=5)

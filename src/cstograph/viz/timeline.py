@@ -16,6 +16,7 @@ from rdflib import URIRef
 
 from cstograph.analysis.snapshot import scope
 from cstograph.index.history import History
+from cstograph.model.kinds import KINDS
 from cstograph.model.terms import EVENT_CLASSES, RDF
 from cstograph.temporal import Precision
 from cstograph.viz.style import new_figure, short_label
@@ -72,20 +73,21 @@ def _events(history: History, within: set[str] | None) -> list[Any]:
 
 def timeline_figure(history: History, start: int, end: int, *, org: str | None = None) -> Figure:
     """A Gantt chart: one row per state (and organization), one bar per membership or
-    stated non-membership, role shown by fill and hatching; a bound known only to the month
-    or year has its uncertain stretch drawn hatched and pale, a bound qualified "by" or
-    "or later" an arrowhead pointing where the true date may lie; dated events on the top
-    row, one marker shape per event type."""
+    stated non-membership (the kinds with a ``Kind.timeline`` outline), role shown by fill
+    and hatching; a bound known only to the month or year has its uncertain stretch drawn
+    hatched and pale, a bound qualified "by" or "or later" an arrowhead pointing where the
+    true date may lie; dated events on the top row, one marker shape per event type."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import MultipleLocator
 
     first, stop = date(start, 1, 1), date(end + 1, 1, 1)
     within = scope(history, [org]) if org else None
+    shown = {k.name: k for k in KINDS if k.timeline is not None}  # the kinds with bars
     relations = [
         r
         for r in history.all_relations()
-        if r.kind in ("member-of", "not-member-of")
+        if r.kind in shown
         and (within is None or r.object.id in within)
         and r.start < stop
         and (r.end is None or r.end > first)
@@ -115,7 +117,7 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
             hatch=hatch,
             edgecolor="black",
             linewidth=0.6,
-            linestyle="--" if r.kind == "not-member-of" else "-",
+            linestyle=shown[r.kind].timeline,
         )
         bar.patches[0].set_gid(f"bar:{r.id}")
         drawn += 1
@@ -170,7 +172,7 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     ax.set_axisbelow(True)
     where = f"{short_label(history, history.resolve(org).id)} memberships" if org else "Memberships"
     ax.set_title(f"{where} {start}–{end}", loc="left")
-    roles = sorted({r.role or "" for r in relations if r.kind == "member-of"})
+    roles = sorted({r.role or "" for r in relations if shown[r.kind].role is not None})
     handles: list[Any] = [
         Patch(
             facecolor=_ROLES.get(role, _ROLES[""])[0],
@@ -180,16 +182,18 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
         )
         for role in roles
     ]
-    if any(r.kind == "not-member-of" for r in relations):
-        handles.append(
-            Patch(
-                facecolor="white",
-                hatch="---",
-                edgecolor="black",
-                linestyle="--",
-                label="stated non-member",
-            )
+    present = {r.kind for r in relations}
+    handles += [  # a kind without roles has one entry, drawn as its bars are
+        Patch(
+            facecolor=_ROLES[""][0],
+            hatch=_ROLES[""][1],
+            edgecolor="black",
+            linestyle=table.timeline,
+            label=table.label,
         )
+        for name, table in shown.items()
+        if table.role is None and name in present
+    ]
     handles.append(
         Patch(
             facecolor="white", hatch="////", edgecolor="#666666", label="date known to month/year"

@@ -1,0 +1,239 @@
+"""Finding an entity by the names people use.
+
+An entity is found by its slug, IRI or prefixed name, any of its labels (``skos:prefLabel``,
+``skos:altLabel``, ``rdfs:label``, in any language), its Wikidata QID, or, for a person, the
+surname alone when no other person has it. Names are compared by :func:`name_key`: case,
+accents, punctuation, hyphens, a leading "the" and British/American spellings
+(Organisation/Organization, Defence/Defense, ...) do not matter, and Cyrillic names also match
+their Latin transliteration.
+
+Relation nodes, event nodes and source documents are not entities and are never matched.
+Suggestions for a name that matches nothing are ranked by rapidfuzz and are only ever of the
+kind of entity the question wants (an organization for ``members``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from functools import cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, SKOS
+
+from cstograph.errors import InputError
+from cstograph.model.kinds import KINDS
+from cstograph.model.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, WD, short_name
+
+__all__ = ["GROUPS", "NameIndex", "UnknownEntityError", "name_key"]
+
+
+class UnknownEntityError(InputError):
+    """A name that matches no entity, or more than one."""
+
+
+#: Groups of entities a question may ask for, each with the classes (and their subclasses)
+#: that belong to it.
+GROUPS: dict[str, tuple[URIRef, ...]] = {
+    "state": (CST.State,),
+    "organization": (ORG.FormalOrganization, CST.Treaty),
+    "force": (ORG.OrganizationalUnit,),
+    "base": (CST.MilitaryBase,),
+    "post": (ORG.Post,),
+    "person": (FOAF.Person,),
+}
+
+#: Classes whose nodes are never entities (sources and the places they are cited).
+_NOT_ENTITIES = (CST.SourceDocument, PROV.Entity, PROV.Derivation)
+
+# British spellings and their American forms, compared as one.
+_SPELLINGS = (
+    ("organisation", "organization"),
+    ("defence", "defense"),
+    ("centre", "center"),
+    ("programme", "program"),
+    ("armour", "armor"),
+)
+_DELETED = re.compile(r"[.'’`]")  # "C.S.T.O." is "CSTO"
+_SEPARATORS = re.compile(r"[\W_]+")  # hyphens, commas, brackets, spaces
+
+
+@cache
+def name_key(text: str) -> str:
+    """The form of a name that comparisons use.
+
+    Examples
+    --------
+    >>> name_key("Collective Security Treaty Organisation")
+    'collective security treaty organization'
+    >>> name_key("C.S.T.O.") == name_key("csto")
+    True
+    >>> name_key("the Secretary-General") == name_key("secretary general")
+    True
+    >>> name_key("Ministry of Defence") == name_key("ministry of defense")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _DELETED.sub("", plain)
+    words = _SEPARATORS.sub(" ", plain).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    key = " ".join(words)
+    for british, american in _SPELLINGS:
+        key = key.replace(british, american)
+    return key
+
+
+def _latin(text: str) -> str:
+    """A name's Latin transliteration (Cyrillic and other scripts), as a key."""
+    from anyascii import anyascii
+
+    return name_key(anyascii(text))
+
+
+class NameIndex:
+    """The names of the entities of ``graph``, built on first use.
+
+    ``label`` gives the label a suggestion shows for a node.
+    """
+
+    def __init__(self, graph: Graph, label: Callable[[URIRef], str]) -> None:
+        self.graph = graph
+        self.label = label
+        self._names: dict[str, set[URIRef]] | None = None
+        self._latin: dict[str, set[URIRef]] = {}
+        self._surnames: dict[str, set[URIRef]] = {}
+        self._groups: dict[URIRef, set[str]] = {}
+
+    # building ------------------------------------------------------------------------------
+
+    def _subclasses(self, classes: Iterable[URIRef]) -> set[URIRef]:
+        found, todo = set(), list(classes)
+        while todo:
+            cls = todo.pop()
+            if cls not in found:
+                found.add(cls)
+                todo.extend(c for c in self.graph.subjects(RDFS.subClassOf, cls))  # type: ignore[misc]
+        return found
+
+    def _entities(self) -> Iterable[URIRef]:
+        g = self.graph
+        excluded = self._subclasses(_NOT_ENTITIES)
+        excluded |= {k.cls for k in KINDS} | set(EVENT_CLASSES)
+        skipped: set[URIRef] = set()
+        for cls in excluded:
+            skipped |= {n for n in g.subjects(RDF.type, cls) if isinstance(n, URIRef)}
+        for node in set(g.subjects(RDF.type, None)):
+            if not isinstance(node, URIRef) or node in skipped:
+                continue
+            if not str(node).startswith(str(CS)) and (node, SKOS.prefLabel, None) not in g:
+                continue  # ontology terms
+            yield node
+
+    def names(self) -> dict[str, set[URIRef]]:
+        """Every name by its :func:`name_key`, with the entities it names."""
+        if self._names is None:
+            g = self.graph
+            names: dict[str, set[URIRef]] = defaultdict(set)
+            latin: dict[str, set[URIRef]] = defaultdict(set)
+            surnames: dict[str, set[URIRef]] = defaultdict(set)
+            group_classes = {group: self._subclasses(classes) for group, classes in GROUPS.items()}
+            for node in self._entities():
+                types = set(g.objects(node, RDF.type))
+                self._groups[node] = {
+                    group for group, classes in group_classes.items() if types & classes
+                }
+                ids = {str(node), short_name(node), str(node).rsplit("/", 1)[-1]}
+                labels = {str(v) for p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
+                          for v in g.objects(node, p)}  # fmt: skip
+                for match in g.objects(node, SKOS.exactMatch):
+                    if str(match).startswith(str(WD)):
+                        ids.add(str(match)[len(str(WD)) :])
+                for text in ids | labels:
+                    names[name_key(text)].add(node)
+                    names[text.strip().casefold()].add(node)
+                for text in labels:
+                    if not text.isascii():
+                        latin[_latin(text)].add(node)
+                if "person" in self._groups[node]:
+                    for text in labels:
+                        words = name_key(text).split()
+                        if len(words) > 1:
+                            surnames[words[-1]].add(node)
+            self._names, self._latin, self._surnames = dict(names), dict(latin), dict(surnames)
+        return self._names
+
+    def groups(self, node: URIRef) -> set[str]:
+        """The :data:`GROUPS` an entity belongs to."""
+        self.names()
+        return self._groups.get(node, set())
+
+    # finding -------------------------------------------------------------------------------
+
+    def _candidates(self, name: str) -> set[URIRef]:
+        names = self.names()
+        for table, key in (
+            (names, name.strip().casefold()),
+            (names, name_key(name)),
+            (self._latin, _latin(name)),
+            (self._surnames, name_key(name)),
+        ):
+            found = table.get(key)
+            if found:
+                return found
+        return set()
+
+    def resolve(self, name: str, *, among: Collection[str] | None = None) -> URIRef:
+        """The one entity called ``name``.
+
+        Parameters
+        ----------
+        among
+            Groups of :data:`GROUPS` the question wants (``{"organization", "force"}`` for
+            ``members``): a name that names several entities means the one of those groups,
+            and suggestions are only of those groups. ``None``: any entity.
+
+        Raises
+        ------
+        UnknownEntityError
+            No entity or several have that name; the message lists the closest names.
+        """
+        found = self._candidates(name)
+        if among is not None and len(found) > 1:
+            wanted = {n for n in found if self.groups(n) & set(among)}
+            found = wanted or found
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            options = ", ".join(sorted(short_name(n) for n in found))
+            raise UnknownEntityError(f"{name!r} is ambiguous: it names {options}")
+        labels = self.suggest(name, among=among)
+        hint = f"; did you mean {', '.join(labels)}?" if labels else ""
+        raise UnknownEntityError(f"no entity is called {name!r}{hint}")
+
+    def suggest(
+        self, name: str, *, among: Collection[str] | None = None, limit: int = 4
+    ) -> list[str]:
+        """Labels of the entities whose names come closest to ``name`` (rapidfuzz ranking),
+        only of the groups ``among`` when given."""
+        from rapidfuzz import fuzz, process
+
+        names = self.names()
+        choices = {
+            key: nodes
+            for key, nodes in names.items()
+            if among is None or any(self.groups(n) & set(among) for n in nodes)
+        }
+        ranked = process.extract(
+            name_key(name), list(choices), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=75
+        )
+        labels: list[str] = []
+        for key, _score, _index in ranked:
+            for node in sorted(choices[key]):
+                label = self.label(node)
+                if label not in labels:
+                    labels.append(label)
+        return labels[:limit]

@@ -1,0 +1,147 @@
+"""The records temporal answers are made of: entities, sources, figures, relations, events
+and changes, each with its stable JSON shape (``to_dict``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from rdflib import URIRef
+
+__all__ = ["Change", "Entity", "Event", "Figure", "Relation", "Source"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity as records show it: its short id (``cs:russia``) and label."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact comes from: the source document and the place in it."""
+
+    id: str
+    title: str
+    locator: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A reported quantity and how the source qualifies it."""
+
+    value: int | float
+    unit: str | None
+    approximation: str | None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One time-bounded relation, as every temporal answer reports it.
+
+    ``subject`` and ``object`` depend on the kind: member-of and not-member-of, the state
+    and the organization; contributes-to-force, the state and the force; hosts-base, the
+    host state and the base (or the stationed unit); holds-office, the person and the post.
+    ``certain`` says whether the relation surely held in the window asked about.
+    """
+
+    id: str
+    label: str
+    kind: str
+    subject: Entity
+    object: Entity
+    role: str | None
+    start: date
+    end: date | None
+    start_precision: str
+    end_precision: str | None
+    start_qualifier: str | None
+    end_qualifier: str | None
+    certain: bool
+    sources: tuple[Source, ...]
+    operator: Entity | None = None
+    unit: str | None = None
+    personnel: Figure | None = None
+    organization: Entity | None = None
+    conflicts_with: tuple[str, ...] = ()
+    preferred: bool | None = None
+    _start_range: tuple[date, date] = field(default=(date.min, date.min), repr=False, compare=False)
+    _end_range: tuple[date, date] = field(default=(date.max, date.max), repr=False, compare=False)
+    _role_iri: URIRef | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def start_range(self) -> tuple[date, date]:
+        """Earliest and latest day the true start can be (see :func:`temporal.bound_range`)."""
+        return self._start_range
+
+    @property
+    def end_range(self) -> tuple[date, date]:
+        """Earliest and latest day the true (exclusive) end can be; ``date.max`` when open."""
+        return self._end_range
+
+    @property
+    def role_iri(self) -> URIRef | None:
+        """The role as an IRI (``cst:FullMember``), when the relation has one."""
+        return self._role_iri
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape documented in the README (kind-specific fields only where
+        they apply)."""
+        data = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        data["start"] = self.start.isoformat()
+        data["end"] = self.end.isoformat() if self.end else None
+        for key in ("operator", "unit", "personnel", "organization"):
+            if data[key] is None:
+                del data[key]
+        data["conflicts_with"] = list(self.conflicts_with)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated one-off event (treaty signing, operation, statement, founding ...)."""
+
+    id: str
+    label: str
+    kind: str
+    type: str
+    start: date
+    end: date | None
+    start_precision: str
+    end_precision: str | None
+    start_qualifier: str | None
+    participants: tuple[Entity, ...]
+    figures: tuple[Figure, ...]
+    sources: tuple[Source, ...]
+    preferred: bool | None = None
+    conflicts_with: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"] = self.start.isoformat()
+        data["end"] = self.end.isoformat() if self.end else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A difference between two times: a relation that began, ended or changed role."""
+
+    change: str  # "joined", "left" or "role changed"
+    kind: str
+    subject: Entity
+    object: Entity
+    role_before: str | None
+    role_after: str | None
+    certain: bool
+    relations: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["relations"] = list(self.relations)
+        return data

@@ -230,3 +230,45 @@ def test_query_missing_file():
     result = run("query", "--file", "no/such.rq")
     assert result.exit_code == 2
     assert "cannot read no/such.rq" in result.stderr
+
+
+# the plumbing every command shares ------------------------------------------------------------
+
+
+def test_every_command_translates_library_errors():
+    from cstograph.cli.command import Command
+
+    assert all(isinstance(command, Command) for command in cli.commands.values())
+
+
+def test_kind_choices_come_from_the_kinds_table(monkeypatch):
+    from dataclasses import replace
+
+    from cstograph.cli.options import KindChoice
+    from cstograph.model import kinds
+
+    toy = replace(kinds.KINDS[0], name="toy-of")
+    monkeypatch.setattr(kinds, "KINDS", [*kinds.KINDS, toy])
+    assert KindChoice().choices == kinds.kind_names()
+    assert "toy-of" in KindChoice().choices
+
+
+def test_year_commands_read_from_and_to_as_dates():
+    args = ["metrics", "--org", "EAEU", "--metric", "members", "--format", "csv"]
+    by_year = run(*args, "--from", "2014", "--to", "2016")
+    by_date = run(*args, "--from", "2014-06", "--to", "2016-01-31")
+    assert by_year.exit_code == 0, by_year.output
+    assert by_date.output == by_year.output
+    assert_one_line_error(run(*args, "--from", "2016-13"), 2, "is not a date")
+
+
+def test_year_commands_default_to_the_data_span():
+    from cstograph.analysis.snapshot import data_span
+    from cstograph.index.history import History
+    from cstograph.io.parse import load
+
+    first, last = data_span(History(load()))
+    result = run("metrics", "--metric", "russia_share", "--format", "json")
+    assert result.exit_code == 0, result.output
+    years = [row["year"] for row in json.loads(result.output)]
+    assert (min(years), max(years)) == (first, last)

@@ -15,9 +15,9 @@ from rdflib.compare import isomorphic
 
 from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
+from cstograph.errors import ExportFormatError
 from cstograph.export.graph import (
     EXPORT_GRAPH,
-    ExportFormatError,
     owl_time_view,
     serialize_rdf,
     write_snapshot,

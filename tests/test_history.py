@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cstograph import InputError, load
-from cstograph.index.history import History, UnknownEntityError
+from cstograph.errors import UnknownEntityError
+from cstograph.index.history import History
 
 from .conftest import DATA
 

@@ -14,8 +14,8 @@ from rdflib import Namespace
 from cstograph import load
 from cstograph.analysis.snapshot import snapshot
 from cstograph.export.relations_csv import export_csv, import_csv
-from cstograph.index.history import History
 from cstograph.index.build import history_from_file
+from cstograph.index.history import History
 from cstograph.model.kinds import KINDS, Kind, Link, Style, kind, register
 from cstograph.model.terms import CS, CST
 from cstograph.viz.network import network_figure

@@ -8,10 +8,10 @@ from click.testing import CliRunner
 
 from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
+from cstograph.errors import PlotFormatError
 from cstograph.index.history import History
 from cstograph.viz.network import (
     NETWORK_KINDS,
-    PlotFormatError,
     check_extension,
     grid_figure,
     metrics_figure,

@@ -11,7 +11,8 @@ from rdflib import BNode, Graph
 
 from cstograph import load
 from cstograph.cli import cli
-from cstograph.export.relations_csv import COLUMNS, CsvRowError, export_csv, import_csv
+from cstograph.errors import CsvRowError
+from cstograph.export.relations_csv import COLUMNS, export_csv, import_csv
 from cstograph.index.history import History
 from cstograph.model.terms import CS, PROV
 

@@ -209,6 +209,6 @@ def test_serve_command_errors(group, args, message):
 def test_serve_command_missing_directory(group, tmp_path):
     result = CliRunner().invoke(group, ["serve", "--store", f"oxigraph:{tmp_path / 'no'}"])
     assert (result.exit_code, result.output) == (
-        2,
+        3,
         f"Error: oxigraph:{tmp_path / 'no'}: no such directory\n",
     )

@@ -239,7 +239,7 @@ def test_endpoint_answer_errors_are_one_line(answer: tuple[str, bytes], message:
         server.server_close()
     assert str(info.value).startswith(f"{url}: {message}")
     assert "\n" not in str(info.value)
-    assert_one_line_error(result, 2, message)
+    assert_one_line_error(result, 3, message)
 
 
 def run(*args: str) -> Result:
@@ -270,7 +270,7 @@ def test_cli_store_from_the_environment(
 
 def test_cli_store_errors_stay_one_line(store_dirs: dict[str, Path], tmp_path: Path) -> None:
     missing = run("members", "CSTO", "--store", f"oxigraph:{tmp_path / 'nowhere'}")
-    assert_one_line_error(missing, 2, "no such directory", "cstograph load")
+    assert_one_line_error(missing, 3, "no such directory", "cstograph load")
     with_data = run(
         "members",
         "CSTO",

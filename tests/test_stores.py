@@ -436,7 +436,7 @@ def test_load_command_unreachable_url(group, silent_port):
     result = CliRunner().invoke(
         group, ["load", str(good), "--store", f"sparql:{url}", "--timeout", "0.3"]
     )
-    assert (result.exit_code, result.output) == (2, f"Error: {url}: no answer within 0.3 s\n")
+    assert (result.exit_code, result.output) == (3, f"Error: {url}: no answer within 0.3 s\n")
 
 
 # -- the registry ------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from cstograph.errors import DateSpecError
 from cstograph.model.terms import CST
 from cstograph.temporal import (
     FOREVER,
-    DateSpecError,
     bound_range,
     in_effect,
     parse_date_spec,

@@ -11,16 +11,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from cstograph.errors import CstographError
+from cstograph.errors import NotValidError
 from cstograph.index.build import build_index
 
 __all__ = ["NotValidError", "build_report"]
-
-
-class NotValidError(CstographError):
-    """The graph does not conform to the shapes and queries: nothing is written."""
-
-    exit_code = 1
 
 
 def _nothing(message: str) -> None:
@@ -66,8 +60,9 @@ def build_report(
     else:
         report = validate_graph(graph)
     if not report.conforms:
-        count = len(report.shape_violations) + sum(len(q.rows) for q in report.query_violations)
-        raise NotValidError(f"the graph does not validate ({count} violations): run validate")
+        raise NotValidError(
+            f"the graph does not validate ({report.violation_count} violations): run validate"
+        )
     history = build_index(graph)
     first, last = plot.default_range(history, start, end)
     if first > last:

@@ -28,11 +28,10 @@ from typing import ClassVar, Protocol
 
 from rdflib import URIRef
 
-from cstograph.errors import InputError
+from cstograph.errors import DateSpecError
 from cstograph.model.terms import CST, TIME
 
 __all__ = [
-    "DateSpecError",
     "Grade",
     "Precision",
     "Window",
@@ -50,10 +49,6 @@ DAY = timedelta(days=1)
 FOREVER = date.max
 #: A date earlier than any real one, for "unbounded below".
 BEGINNING = date.min
-
-
-class DateSpecError(InputError):
-    """A date or time window given by the user cannot be understood."""
 
 
 class Precision:
@@ -172,6 +167,34 @@ def window(
         last = "ongoing" if stop == FOREVER else (stop - DAY).isoformat()
         return Window(first, stop, f"from {first.isoformat()} to {last}")
     return None
+
+
+def window_years(low: str | None, high: str | None) -> tuple[int | None, int | None]:
+    """The first and last year the window ``--from low --to high`` touches.
+
+    Year-based answers (metrics, diagrams, the report) read ``--from``/``--to`` as every
+    other command does, as the window from the first day of ``low`` through the last day of
+    ``high``, and cover each year that window touches. A side not given is ``None``.
+
+    Raises
+    ------
+    DateSpecError
+        A side is not a date, or the window starts after it ends.
+
+    Examples
+    --------
+    >>> window_years("2005", "2008"), window_years("2005-06", "2008-03-31")
+    ((2005, 2008), (2005, 2008))
+    >>> window_years(None, "2012-12")
+    (None, 2012)
+    """
+    if low is None and high is None:
+        return None, None
+    span = window(between=(low, high))
+    assert span is not None
+    first = None if low is None else span.first.year
+    last = None if high is None else (span.stop - DAY).year
+    return first, last
 
 
 def bound_range(

@@ -58,6 +58,11 @@ class ValidationReport:
     def conforms(self) -> bool:
         return not self.shape_violations and not self.query_violations
 
+    @property
+    def violation_count(self) -> int:
+        """How many violations: one per failed shape result and per row of a failed query."""
+        return len(self.shape_violations) + sum(len(q.rows) for q in self.query_violations)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the shape of ``cstograph validate --format json``)."""
         data = asdict(self)

@@ -15,16 +15,12 @@ from datetime import date
 import networkx as nx
 
 from cstograph.analysis.snapshot import _describe, _pool, _Sweep
-from cstograph.errors import InputError
+from cstograph.errors import RangeError
 from cstograph.gcpause import paused
 from cstograph.index.history import History, Relation
 from cstograph.temporal import YearSpan, window, year_span
 
 __all__ = ["RangeError", "snapshots"]
-
-
-class RangeError(InputError):
-    """A year range that cannot be swept (start after end, or outside 1..9998)."""
 
 
 def snapshots(

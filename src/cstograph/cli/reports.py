@@ -1,44 +1,37 @@
 """Commands that build snapshots, metrics, exports, diagrams and the report.
 
-Registered on the main group by :func:`register`. Like ``cli.py``, this module only parses
+Registered on a group by :func:`register`. Like every command module, this one only parses
 arguments, calls the library and prints; matplotlib is imported only inside the commands
-that draw (through :mod:`cstograph.viz.network`).
+that draw (through :mod:`cstograph.viz.network`). ``--from``/``--to`` take dates as
+everywhere (see :mod:`cstograph.cli.options`) and cover every year the window touches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from cstograph.cli.options import data_options, open_data, open_history
+from cstograph.cli.command import Command
+from cstograph.cli.options import (
+    data_options,
+    format_option,
+    kind_option,
+    open_data,
+    open_history,
+    span_options,
+    year_span,
+)
 from cstograph.io.formats import EXPORT_FORMATS, Format
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["PLOT_KINDS", "export", "metrics", "plot", "register", "report", "snapshot"]
 
-KINDS = ("member-of", "not-member-of", "contributes-to-force", "hosts-base", "holds-office")
+#: The diagrams ``plot`` draws.
 PLOT_KINDS = ("network", "timeline", "grid", "animate", "metrics")
-FIRST_YEAR, LAST_YEAR = 1991, 2026
 
 
-def _range_options(func: F) -> F:
-    func = click.option(
-        "--to", "to_", type=int, default=LAST_YEAR, show_default=True, metavar="YYYY"
-    )(func)
-    return click.option(
-        "--from", "from_", type=int, default=FIRST_YEAR, show_default=True, metavar="YYYY"
-    )(func)
-
-
-def _years(from_: int, to_: int) -> None:
-    if from_ > to_:
-        raise click.BadParameter(f"--from {from_} is after --to {to_}", param_hint="--from")
-
-
-@click.command()
-@_range_options
+@click.command(cls=Command)
+@span_options
 @click.option("--org", help="Restrict membership, contribution and projection metrics to ORG.")
 @click.option(
     "--metric",
@@ -49,17 +42,10 @@ def _years(from_: int, to_: int) -> None:
 )
 @click.option("--list", "list_", is_flag=True, help="List the metrics and their definitions.")
 @data_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "csv", "json")
 def metrics(
-    from_: int,
-    to_: int,
+    from_: str | None,
+    to_: str | None,
     org: str | None,
     metric_names: tuple[str, ...],
     list_: bool,
@@ -71,7 +57,8 @@ def metrics(
     bases per host and per using state, density and degree centrality of the state
     projection, and the share of relations involving Russia.
 
-    One row per year, metric and entity; --list gives each metric's definition.
+    One row per year, metric and entity, for every year --from/--to touches (default: the
+    data's years); --list gives each metric's definition.
     """
     from cstograph.analysis.metrics import COLUMNS, definitions, metrics_table
     from cstograph.cli.render import render_records
@@ -79,22 +66,24 @@ def metrics(
     if list_:
         click.echo(render_records(definitions(), fmt))
         return
-    _years(from_, to_)
     history = open_history(data, allow_network)
-    rows = metrics_table(history, from_, to_, org=org, metrics=list(metric_names) or None)
+    first, last = year_span(history, from_, to_)
+    rows = metrics_table(history, first, last, org=org, metrics=list(metric_names) or None)
     click.echo(render_records(rows, fmt, COLUMNS))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--year", type=int, metavar="YYYY", help="Relations in effect during the year.")
-@click.option("--on", metavar="DATE", help="Relations in effect on DATE (YYYY-MM-DD).")
+@click.option(
+    "--on", metavar="DATE", help="Relations in effect on DATE (YYYY, YYYY-MM or YYYY-MM-DD)."
+)
 @click.option(
     "--out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write: .graphml, .gexf, .json (node-link) or .csv (edge list).",
 )
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind.")
+@kind_option(multiple=True)
 @click.option("--org", "orgs", multiple=True, help="Only relations with this organization.")
 @data_options
 def snapshot(
@@ -131,7 +120,7 @@ def _rdf_label(rdf_format: Format) -> str:
     return rdf_format.label + (" (inline context)" if rdf_format.prefix_context else "")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--format",
     "fmt",
@@ -182,7 +171,7 @@ def export(
         click.echo(f"Wrote {out}: {what}.", err=True)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("kind", type=click.Choice(PLOT_KINDS))
 @click.option(
     "--out",
@@ -190,9 +179,8 @@ def export(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write: .png, .svg or .pdf (animate: .gif).",
 )
-@click.option("--year", type=int, metavar="YYYY", help="network: the year (default: --to).")
-@click.option("--from", "from_", type=int, metavar="YYYY", help="First year (grid, animate...).")
-@click.option("--to", "to_", type=int, metavar="YYYY", help="Last year.")
+@click.option("--year", type=int, metavar="YYYY", help="network: the year (default: --to's).")
+@span_options
 @click.option("--org", help="Only this organization and its forces (network, grid, timeline).")
 @click.option(
     "--metric",
@@ -206,8 +194,8 @@ def plot(
     kind: str,
     out: Path,
     year: int | None,
-    from_: int | None,
-    to_: int | None,
+    from_: str | None,
+    to_: str | None,
     org: str | None,
     metric_names: tuple[str, ...],
     data: tuple[Path, ...],
@@ -216,6 +204,7 @@ def plot(
     """Draw a diagram: network (one year), timeline (Gantt of memberships with events),
     grid (small multiples of the network), animate (GIF, year by year), metrics (lines).
 
+    --from/--to: the years drawn (timeline, grid, animate, metrics; default: the data's).
     The format comes from the extension of --out. Diagrams are deterministic and read in
     greyscale (marker shapes, line styles and hatching carry the meaning, not colour).
     """
@@ -223,8 +212,7 @@ def plot(
 
     plots.check_extension(kind, out)
     history = open_history(data, allow_network)
-    first, last = plots.default_range(history, from_, to_)
-    _years(first, last)
+    first, last = year_span(history, from_, to_)
     drawn = plots.draw(
         kind,
         history,
@@ -238,32 +226,35 @@ def plot(
     click.echo(f"Wrote {drawn}.")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory to write into (created if missing).",
 )
-@click.option("--from", "from_", type=int, metavar="YYYY", help="First year (default: the data's).")
-@click.option("--to", "to_", type=int, metavar="YYYY", help="Last year (default: the data's).")
+@span_options
 @data_options
 def report(
-    out: Path, from_: int | None, to_: int | None, data: tuple[Path, ...], allow_network: bool
+    out: Path, from_: str | None, to_: str | None, data: tuple[Path, ...], allow_network: bool
 ) -> None:
-    """Validate the graph, then write everything for the whole span into --out: yearly
-    GraphML snapshots, the metrics CSV, every diagram, and an index.html showing them.
+    """Validate the graph, then write everything for the years --from/--to touch (default:
+    the data's whole span) into --out: yearly GraphML snapshots, the metrics CSV, every
+    diagram, and an index.html showing them.
 
     Progress goes to standard error; the list of files written to standard output. Exit
     code 1 (and nothing written) when the graph does not validate.
     """
     from cstograph.report import build_report
+    from cstograph.temporal import window_years
+
+    first, last = window_years(from_, to_)
 
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
     written = build_report(
-        out, start=from_, end=to_, progress=progress, graph=open_data(data, allow_network)
+        out, start=first, end=last, progress=progress, graph=open_data(data, allow_network)
     )
     click.echo(f"Wrote {len(written)} files into {out}:")
     for path in written:

@@ -1,57 +1,27 @@
 """Commands about stores: ``load`` into Oxigraph or an endpoint, ``serve`` over SPARQL, ``synth``.
 
-Registered on a click group by :func:`register`. Like ``cli.py``, this module only parses
-arguments, calls the library (:mod:`cstograph.stores`, :mod:`cstograph.stores.server`,
-:mod:`cstograph.io.synth`) and prints. Library errors become ``Error: <one line>`` with exit code 2
-here as well, so the commands behave the same on any group.
+Registered on a click group by :func:`register`. Like every command module, this one only
+parses arguments, calls the library (:mod:`cstograph.stores`, :mod:`cstograph.stores.server`,
+:mod:`cstograph.io.synth`) and prints; its commands are
+:class:`~cstograph.cli.command.Command`, so library errors become ``Error: <one line>`` with
+their exit code on any group.
 """
 
 from __future__ import annotations
 
-import functools
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from cstograph.errors import CstographError
+from cstograph.cli.command import Command
+from cstograph.cli.options import allow_network_option, data_option, store_option, store_spec
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-_STORE_HELP = "memory, oxigraph:DIR or sparql:URL (default: $CSTOGRAPH_STORE, else memory)."
-
-
-class _Failure(click.ClickException):
-    def __init__(self, error: CstographError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code  # type: ignore[misc]
+__all__ = ["load_command", "register", "serve_command", "synth_command"]
 
 
-def _one_line_errors(func: F) -> F:
-    """Turn a :class:`CstographError` into ``Error: ...`` and its exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CstographError as error:
-            raise _Failure(error) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _store_option(func: F) -> F:
-    return click.option(
-        "--store", "store", envvar="CSTOGRAPH_STORE", metavar="SPEC", help=_STORE_HELP
-    )(func)
-
-
-@click.command("load")
+@click.command("load", cls=Command)
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@_store_option
+@store_option
 @click.option(
     "--no-shipped",
     is_flag=True,
@@ -70,15 +40,9 @@ def _store_option(func: F) -> F:
     metavar="SECONDS",
     help="sparql:URL only: how long to wait for the endpoint.",
 )
-@click.option(
-    "--allow-network",
-    is_flag=True,
-    help="Permit remote JSON-LD contexts and RDF/XML DOCTYPEs in the files (off by default).",
-)
-@_one_line_errors
+@allow_network_option
 def load_command(
     files: tuple[Path, ...],
-    store: str | None,
     no_shipped: bool,
     graph_store: str | None,
     timeout: float,
@@ -92,7 +56,7 @@ def load_command(
     """
     from cstograph.stores import load_files, parse_spec
 
-    spec = parse_spec(store)
+    spec = parse_spec(store_spec())
     report = load_files(
         spec,
         files,
@@ -112,8 +76,8 @@ def load_command(
     )
 
 
-@click.command("serve")
-@_store_option
+@click.command("serve", cls=Command)
+@store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
     "--port",
@@ -122,57 +86,28 @@ def load_command(
     show_default=True,
     help="TCP port (0: any free port).",
 )
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
-    help="Memory store only: also serve this RDF file. Repeatable.",
-)
-@_one_line_errors
-def serve_command(store: str | None, host: str, port: int, data: tuple[Path, ...]) -> None:
+@data_option
+def serve_command(host: str, port: int, data: tuple[Path, ...]) -> None:
     """Serve the graph read-only over the SPARQL protocol with the Oxigraph server.
 
     Serves an oxigraph:DIR store, or (memory, the default) a temporary Oxigraph copy of the
     shipped graph and --data files. Listens on 127.0.0.1 unless --host says otherwise; updates
     are refused (403). Prints the endpoint URL; Ctrl-C stops the server.
     """
-    from cstograph.errors import StoreError
-    from cstograph.stores import load_files, parse_spec
-    from cstograph.stores.server import start_server
+    from cstograph.stores import parse_spec
+    from cstograph.stores.server import serving
 
-    spec = parse_spec(store)
-    if spec.kind == "sparql":
-        raise StoreError(f"{spec} is already a SPARQL endpoint: serve memory or oxigraph:DIR")
-    if data and spec.kind != "memory":
-        raise StoreError(f"--data files cannot be served from {spec}: load them into it first")
-    scratch: Path | None = None
-    try:
-        if spec.kind == "memory":
-            scratch = Path(tempfile.mkdtemp(prefix="cstograph-serve-"))
-            location = scratch / "store"
-            load_files(f"oxigraph:{location}", data)
-        else:
-            assert spec.path is not None
-            location = spec.path
-        server = start_server(location, host=host, port=port or None)
+    spec = parse_spec(store_spec())
+    with serving(spec, data, host=host, port=port or None) as server:
+        click.echo(f"Serving {spec} read-only at {server.url}")
+        click.echo("Ctrl-C to stop.")
         try:
-            click.echo(f"Serving {spec} read-only at {server.url}")
-            click.echo("Ctrl-C to stop.")
-            server.wait()
-            if server.process.returncode:
-                raise StoreError(f"the Oxigraph server stopped: {server.error_line()}")
+            server.run()
         except KeyboardInterrupt:
             click.echo("Stopped.")
-        finally:
-            server.stop()
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
-@click.command("synth")
+@click.command("synth", cls=Command)
 @click.option(
     "--relations",
     type=click.IntRange(min=0),
@@ -188,7 +123,6 @@ def serve_command(store: str | None, host: str, port: int, data: tuple[Path, ...
     metavar="FILE.ttl",
     help="Turtle file to write (replaced atomically).",
 )
-@_one_line_errors
 def synth_command(relations: int, seed: int, out: Path) -> None:
     """Write a valid synthetic graph of N relations of every kind (for tests and benchmarks).
 

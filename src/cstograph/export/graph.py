@@ -18,7 +18,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from cstograph.errors import InputError
+from cstograph.errors import ExportFormatError
 from cstograph.index.history import History, Relation
 from cstograph.io import formats
 from cstograph.io.files import write_atomic, write_text_atomic
@@ -26,7 +26,6 @@ from cstograph.model.terms import PREFIXES, RDF, RDFS, TIME
 
 __all__ = [
     "GRAPH_FORMATS",
-    "ExportFormatError",
     "canonical",
     "owl_time_view",
     "serialize_rdf",
@@ -42,10 +41,6 @@ GRAPH_FORMATS: dict[str, str] = {
 }
 #: The named graph that N-Quads exports put every triple in.
 EXPORT_GRAPH = URIRef("https://w3id.org/cstograph/graph")
-
-
-class ExportFormatError(InputError):
-    """A file extension or export format we cannot write."""
 
 
 def canonical(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

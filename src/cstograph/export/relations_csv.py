@@ -28,9 +28,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from cstograph.errors import InputError
+from cstograph.errors import CsvRowError, InputError, UnknownEntityError
 from cstograph.index.build import build_index
-from cstograph.index.history import UnknownEntityError
 from cstograph.io.files import write_text_atomic
 from cstograph.io.parse import load, new_graph
 from cstograph.model.kinds import Field, Kind, predicate_for
@@ -48,7 +47,7 @@ from cstograph.model.terms import (
 )
 from cstograph.temporal import Precision, parse_date_spec
 
-__all__ = ["COLUMNS", "CsvRowError", "export_csv", "import_csv"]
+__all__ = ["COLUMNS", "export_csv", "import_csv", "node_count"]
 
 #: The CSV columns, in order.
 COLUMNS: tuple[str, ...] = (
@@ -86,10 +85,6 @@ _APPROXIMATIONS = {
     "more than": CST.MoreThan,
     "at least": CST.AtLeast,
 }
-
-
-class CsvRowError(InputError):
-    """A CSV row that cannot become a relation; the message names the file and row."""
 
 
 @dataclass
@@ -424,3 +419,16 @@ def import_csv(
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(out, builder.out.serialize(format="turtle"))
     return builder.out
+
+
+def node_count(graph: Graph) -> int:
+    """The named (not blank) nodes ``graph`` says something about: what an import adds.
+
+    Examples
+    --------
+    >>> graph = Graph()
+    >>> _ = graph.add((CS.a, RDFS.label, Literal("a"))).add((BNode(), RDFS.label, CS.a))
+    >>> node_count(graph)
+    1
+    """
+    return len({s for s in graph.subjects() if not isinstance(s, BNode)})

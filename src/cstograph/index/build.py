@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import IO, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -21,7 +21,7 @@ from rdflib import Graph
 from cstograph.errors import StoreError, one_line
 from cstograph.gcpause import paused
 from cstograph.index.history import History
-from cstograph.index.stream import Irregular, Reader, oxigraph_triples
+from cstograph.index.stream import Reader, oxigraph_triples, read_all
 from cstograph.io import paths
 from cstograph.io.parse import as_memory, in_memory, load
 from cstograph.model.records import Relation
@@ -162,7 +162,7 @@ def load_history(
         extra_files, include_graph=include_graph, include_ontology=include_ontology
     )
     reader = Reader()
-    if _read_all(reader, (oxigraph_triples(path, allow_network=allow_network) for path in files)):
+    if read_all(reader, (oxigraph_triples(path, allow_network=allow_network) for path in files)):
         return _history(reader, claims)
     del reader  # before rdflib reads everything again
     graph = load(
@@ -172,19 +172,6 @@ def load_history(
         allow_network=allow_network,
     )
     return History(graph, claims=claims)
-
-
-def _read_all(reader: Reader, sources: Iterable[Iterable[Any]]) -> bool:
-    """Read every source of triples (one per file or store) and finish; False when they
-    cannot be read node by node (:class:`Irregular`) and the caller must use rdflib."""
-    try:
-        with paused():
-            for triples in sources:
-                reader.read(triples)
-            reader.finish()
-    except Irregular:
-        return False
-    return True
 
 
 def _history(reader: Reader, claims: str) -> History:
@@ -279,7 +266,7 @@ def history_from_store(ox_store: ox.Store, *, claims: str = "preferred") -> Hist
     reader = Reader(typed_strings=True)
     try:
         quads = ox_store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        regular = _read_all(reader, [quads])
+        regular = read_all(reader, [quads])
     except OSError as exc:
         raise StoreError(f"cannot read the Oxigraph store: {one_line(exc)}") from None
     if regular:
@@ -329,7 +316,7 @@ def history_from_endpoint(graph: Graph, *, claims: str = "preferred") -> History
         body.seek(0)
         reader = Reader()
         try:
-            regular = _read_all(reader, [ox.parse(body, format=fmt)])
+            regular = read_all(reader, [ox.parse(body, format=fmt)])
         except SyntaxError as exc:
             raise StoreError(f"{url}: CONSTRUCT answer does not parse: {one_line(exc)}") from None
         if regular:

@@ -20,8 +20,8 @@ from datetime import date
 
 from rdflib import Graph, URIRef
 
-from cstograph.errors import InputError
-from cstograph.index.names import NameIndex, UnknownEntityError
+from cstograph.errors import InputError, UnknownEntityError
+from cstograph.index.names import NameIndex
 from cstograph.index.rdf_reader import GraphReader
 from cstograph.model.kinds import KINDS
 from cstograph.model.kinds import kind as known_kind

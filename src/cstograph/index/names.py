@@ -3,7 +3,7 @@
 An entity is found by its slug, IRI or prefixed name, any of its labels (``skos:prefLabel``,
 ``skos:altLabel``, ``rdfs:label``, in any language), its Wikidata QID, or, for a person, the
 surname alone when no other person has it. Names are compared by :func:`name_key`: case,
-accents, punctuation, hyphens, a leading "the" and British/American spellings
+accents, punctuation, hyphens and spaces, a leading "the" and British/American spellings
 (Organisation/Organization, Defence/Defense, ...) do not matter, and Cyrillic names also match
 their Latin transliteration.
 
@@ -23,15 +23,11 @@ from functools import cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
-from cstograph.errors import InputError
+from cstograph.errors import UnknownEntityError
 from cstograph.model.kinds import KINDS
 from cstograph.model.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, WD, short_name
 
-__all__ = ["GROUPS", "NameIndex", "UnknownEntityError", "name_key"]
-
-
-class UnknownEntityError(InputError):
-    """A name that matches no entity, or more than one."""
+__all__ = ["GROUPS", "NameIndex", "name_key"]
 
 
 #: Groups of entities a question may ask for, each with the classes (and their subclasses)
@@ -105,6 +101,7 @@ class NameIndex:
         self.label = label
         self._names: dict[str, set[URIRef]] | None = None
         self._latin: dict[str, set[URIRef]] = {}
+        self._compact: dict[str, set[URIRef]] = {}
         self._surnames: dict[str, set[URIRef]] = {}
         self._groups: dict[URIRef, set[str]] = {}
 
@@ -139,6 +136,7 @@ class NameIndex:
             g = self.graph
             names: dict[str, set[URIRef]] = defaultdict(set)
             latin: dict[str, set[URIRef]] = defaultdict(set)
+            compact: dict[str, set[URIRef]] = defaultdict(set)  # "co operation" = "cooperation"
             surnames: dict[str, set[URIRef]] = defaultdict(set)
             group_classes = {group: self._subclasses(classes) for group, classes in GROUPS.items()}
             for node in self._entities():
@@ -156,6 +154,8 @@ class NameIndex:
                     names[name_key(text)].add(node)
                     names[text.strip().casefold()].add(node)
                 for text in labels:
+                    compact[name_key(text).replace(" ", "")].add(node)
+                for text in labels:
                     if not text.isascii():
                         latin[_latin(text)].add(node)
                 if "person" in self._groups[node]:
@@ -164,6 +164,7 @@ class NameIndex:
                         if len(words) > 1:
                             surnames[words[-1]].add(node)
             self._names, self._latin, self._surnames = dict(names), dict(latin), dict(surnames)
+            self._compact = dict(compact)
         return self._names
 
     def groups(self, node: URIRef) -> set[str]:
@@ -178,6 +179,7 @@ class NameIndex:
         for table, key in (
             (names, name.strip().casefold()),
             (names, name_key(name)),
+            (self._compact, name_key(name).replace(" ", "")),
             (self._latin, _latin(name)),
             (self._surnames, name_key(name)),
         ):

@@ -16,7 +16,7 @@ Subjects may come in any order: a blank node's triples may be written before or 
 relation node that points to it (a store yields blank nodes after every IRI). Files whose
 relation nodes are not written in one piece (a node's triples split between two places, or a
 blank node that a relation node reaches and something else points to as well) cannot be read
-this way: :class:`Reader` raises :class:`Irregular`, and the builder falls back to the rdflib
+this way: :func:`read_all` says so, and the builder falls back to the rdflib
 reader, which gives the same answers at rdflib speed.
 """
 
@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 
 from cstograph.errors import DataFileError
+from cstograph.gcpause import paused
 from cstograph.index.drafts import Builder
 from cstograph.index.oxterms import (
     CONFLICTS,
@@ -48,10 +49,10 @@ from cstograph.io.formats import input_format
 from cstograph.io.parse import _check_offline, new_graph
 from cstograph.model.kinds import KINDS
 
-__all__ = ["Irregular", "Reader", "oxigraph_triples"]
+__all__ = ["Reader", "oxigraph_triples", "read_all"]
 
 
-class Irregular(Exception):
+class _Irregular(Exception):
     """The files cannot be read in one streaming pass (see the module docstring)."""
 
 
@@ -94,7 +95,7 @@ class Reader:
     each relation node the blank nodes only it reaches (qualified derivations, personnel
     figures), wherever their triples came. A relation node's own triples must come in one
     piece and the blank nodes it reaches must be pointed to from nothing else; otherwise
-    :class:`Irregular` is raised and the caller falls back to rdflib.
+    :class:`_Irregular` is raised and the caller falls back to rdflib.
 
     Parameters
     ----------
@@ -126,7 +127,7 @@ class Reader:
     def _refer(self, key: str, subject: str) -> None:
         """Note that ``subject`` points to the blank node ``key``."""
         if key in self.owned:
-            raise Irregular(key)  # a blank node owned by a relation node, pointed to again
+            raise _Irregular(key)  # a blank node owned by a relation node, pointed to again
         first = self.referrer.setdefault(key, subject)
         if first != subject:
             self.referrers.setdefault(key, {first}).add(subject)
@@ -147,7 +148,7 @@ class Reader:
             if isinstance(s, blank):
                 key = "_:" + s.value
                 if key in self.owned:
-                    raise Irregular(key)  # more triples of an owned blank node
+                    raise _Irregular(key)  # more triples of an owned blank node
                 if isinstance(o, blank):
                     self._refer("_:" + o.value, key)
                 triples = bnodes.get(key)
@@ -171,7 +172,7 @@ class Reader:
             if p == TYPE and isinstance(o, ox.NamedNode) and o.value in self.classes
         ]
         if iri in self.relation_iris or (kinds and iri in self.rest_iris):
-            raise Irregular(iri)  # a relation node in two pieces
+            raise _Irregular(iri)  # a relation node in two pieces
         for _p, o in block:
             if isinstance(o, ox.BlankNode):
                 self._refer("_:" + o.value, iri)
@@ -205,7 +206,7 @@ class Reader:
 
         Owned now, a blank node must not be mentioned again: its triples are all read and
         so are those of the nodes that point to it, so a later mention means that another
-        subject shares it (:meth:`_refer` and :meth:`read` raise :class:`Irregular`).
+        subject shares it (:meth:`_refer` and :meth:`read` raise :class:`_Irregular`).
         """
         bnodes, referrer, referrers = self.bnodes, self.referrer, self.referrers
         reach = ["_:" + o.value for _p, o in block if isinstance(o, ox.BlankNode)]
@@ -222,7 +223,7 @@ class Reader:
         inside = seen | {iri}
         for key in seen:
             if referrer.get(key) not in inside or not referrers.get(key, set()) <= inside:
-                raise Irregular(key)  # also pointed to from outside the relation
+                raise _Irregular(key)  # also pointed to from outside the relation
         children: dict[str, Pairs] = {}
         for key in seen:
             child: Pairs = defaultdict(list)
@@ -239,7 +240,7 @@ class Reader:
 
         Raises
         ------
-        Irregular
+        _Irregular
             A blank node a relation node reaches is also pointed to from outside it (another
             relation node, another subject).
         """
@@ -251,7 +252,7 @@ class Reader:
                 if key in children:
                     continue
                 if referrer.pop(key, None) is None:
-                    raise Irregular(key)  # owned already by another relation node
+                    raise _Irregular(key)  # owned already by another relation node
                 child: Pairs = defaultdict(list)
                 for p, o in bnodes.pop(key, ()):
                     child[p].append(o)
@@ -261,7 +262,7 @@ class Reader:
             for key in children:
                 pointing = referrers.get(key)
                 if pointing is not None and not all(s == iri or s in children for s in pointing):
-                    raise Irregular(key)  # also pointed to from outside the relation
+                    raise _Irregular(key)  # also pointed to from outside the relation
         # what only reading needed goes before the records are made (at 1M relations,
         # hundreds of megabytes of node names)
         self.referrer, self.referrers, self.owned = {}, {}, set()
@@ -282,4 +283,17 @@ def contained(pairs: Pairs, children: dict[str, Pairs]) -> bool:
         for term in pairs.get(P[name], ()):
             if not isinstance(term, ox.BlankNode) or "_:" + term.value not in children:
                 return False
+    return True
+
+
+def read_all(reader: Reader, sources: Iterable[Iterable[Any]]) -> bool:
+    """Read every source of triples (one per file or store) and finish; False when they
+    cannot be read node by node (see the module docstring) and the caller must use rdflib."""
+    try:
+        with paused():
+            for triples in sources:
+                reader.read(triples)
+            reader.finish()
+    except _Irregular:
+        return False
     return True

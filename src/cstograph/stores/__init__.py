@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cstograph.errors import StoreError
+from cstograph.errors import StoreSpecError
 from cstograph.stores import memory, oxigraph, sparql
 from cstograph.stores.backend import DEFAULT_TIMEOUT, Backend, LoadReport, StoreSpec
 from cstograph.stores.sparql import graph_store_url
@@ -96,7 +96,7 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
 
     Raises
     ------
-    StoreError
+    StoreSpecError
         The spec is not one of the three forms, ``DIR`` is empty, or ``URL`` is not an
         ``http(s)`` URL with a host.
 
@@ -118,9 +118,9 @@ def parse_spec(text: str | None = None, *, environ: Mapping[str, str] | None = N
     backend = BACKENDS.get(scheme)
     # a scheme that takes an argument needs the colon; one that takes none must stand alone
     if backend is None or (backend.argument is None) == bool(sep):
-        raise StoreError(f"unknown store {text!r}: {_spec_help()}")
+        raise StoreSpecError(f"unknown store {text!r}: {_spec_help()}")
     if backend.argument is not None and not rest:
-        raise StoreError(f"store {text!r} has no {backend.argument}: {_spec_help()}")
+        raise StoreSpecError(f"store {text!r} has no {backend.argument}: {_spec_help()}")
     return backend.parse(text, rest)
 
 
@@ -129,7 +129,7 @@ def _resolve(spec: StoreSpec | str | None) -> tuple[StoreSpec, Backend]:
         spec = parse_spec(spec)
     backend = BACKENDS.get(spec.kind)
     if backend is None:
-        raise StoreError(f"unknown store {str(spec)!r}: {_spec_help()}")
+        raise StoreSpecError(f"unknown store {str(spec)!r}: {_spec_help()}")
     return spec, backend
 
 
@@ -166,9 +166,10 @@ def open_graph(
 
     Raises
     ------
+    StoreSpecError
+        A bad spec, or ``extra_files`` with a store other than memory (exit code 2).
     StoreError
-        A bad spec, a missing or unreadable directory, an endpoint that does not answer, or
-        ``extra_files`` with a store other than memory.
+        A missing or unreadable directory, an endpoint that does not answer (exit code 3).
     DataFileError
         For ``memory``, a file that is missing or does not parse.
 
@@ -278,8 +279,10 @@ def load_files(
     ------
     DataFileError
         A file is missing, has an unknown extension, or does not parse (file, line, reason).
+    StoreSpecError
+        A bad spec, or the memory spec (exit code 2).
     StoreError
-        A memory spec, another load running into the same directory, or an endpoint error.
+        Another load running into the same directory, or an endpoint error (exit code 3).
 
     Notes
     -----
@@ -292,7 +295,7 @@ def load_files(
     spec, backend = _resolve(spec)
     if backend.cannot_load is not None:
         into = [f"--store {_form(b)}" for b in BACKENDS.values() if b.cannot_load is None]
-        raise StoreError(f"{backend.cannot_load}; load into {_either(into)}")
+        raise StoreSpecError(f"{backend.cannot_load}; load into {_either(into)}")
     started = time.perf_counter()
     paths_ = [Path(f) for f in files]
     report = LoadReport(store=str(spec))

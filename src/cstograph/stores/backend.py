@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from cstograph.errors import StoreError
+from cstograph.errors import StoreSpecError
 from cstograph.io import formats, paths
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class Backend(Protocol):
 
     def parse(self, text: str, rest: str) -> StoreSpec:
         """The spec ``text``, whose argument (after ``SCHEME:``) is ``rest`` (empty only when
-        :attr:`argument` is ``None``). Raises :class:`StoreError` for a bad argument."""
+        :attr:`argument` is ``None``). Raises :class:`StoreSpecError` for a bad argument."""
 
     def open(
         self, spec: StoreSpec, files: Sequence[Path | str], *, allow_network: bool, timeout: float
@@ -156,10 +156,10 @@ def shipped_files() -> list[Path]:
 
 
 def refuse_extra_files(spec: StoreSpec, files: Sequence[Path | str]) -> None:
-    """Raise :class:`StoreError` if there are ``files``: a store other than memory is not
+    """Raise :class:`StoreSpecError` if there are ``files``: a store other than memory is not
     changed by reading it."""
     if files:
-        raise StoreError(
+        raise StoreSpecError(
             f"--data files cannot be added to {spec} when reading it; "
             f"load them first with `cstograph load FILE --store {spec}`"
         )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cstograph.errors import StoreError
+from cstograph.errors import StoreSpecError
 from cstograph.stores.backend import LoadReport, StoreSpec
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class MemoryBackend:
         timeout: float,
         report: LoadReport,
     ) -> None:
-        raise StoreError(_REBUILT)
+        raise StoreSpecError(_REBUILT)
 
 
 BACKEND = MemoryBackend()

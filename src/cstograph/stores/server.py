@@ -23,14 +23,18 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from cstograph.errors import StoreError
+from cstograph.errors import StoreError, StoreSpecError
 
-__all__ = ["Server", "free_port", "oxigraph_binary", "start_server"]
+if TYPE_CHECKING:
+    from cstograph.stores import StoreSpec
+
+__all__ = ["Server", "free_port", "oxigraph_binary", "serving", "start_server"]
 
 LOOPBACK = "127.0.0.1"
 
@@ -118,6 +122,17 @@ class Server:
     def wait(self) -> int:
         """Block until the server exits; its exit code."""
         return self.process.wait()
+
+    def run(self) -> None:
+        """Block until the server exits (Ctrl-C raises ``KeyboardInterrupt`` as usual).
+
+        Raises
+        ------
+        StoreError
+            The server stopped on its own with an error (the message is its error line).
+        """
+        if self.wait():
+            raise StoreError(f"the Oxigraph server stopped: {self.error_line()}")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the server (SIGTERM, then SIGKILL after ``timeout``) and wait for it."""
@@ -253,3 +268,47 @@ def start_server(
             server.stop()
             raise StoreError(f"the Oxigraph server on {bind} did not answer within {timeout:g} s")
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def serving(
+    spec: StoreSpec | str | None,
+    data: Sequence[Path | str] = (),
+    *,
+    host: str = LOOPBACK,
+    port: int | None = None,
+) -> Iterator[Server]:
+    """A read-only server for a store, stopped (and its scratch copy removed) on exit.
+
+    An ``oxigraph:DIR`` is served as it is; ``memory`` (the shipped graph and ``data``) from
+    a temporary Oxigraph copy built with :func:`cstograph.stores.load_files`.
+
+    Raises
+    ------
+    StoreSpecError
+        ``spec`` is a SPARQL endpoint (served already), or ``data`` comes with a store other
+        than memory (load the files into it first).
+    StoreError
+        The server does not start (see :func:`start_server`).
+    """
+    from cstograph.stores import load_files, parse_spec
+
+    spec = parse_spec(spec) if spec is None or isinstance(spec, str) else spec
+    if spec.kind == "sparql":
+        raise StoreSpecError(f"{spec} is already a SPARQL endpoint: serve memory or oxigraph:DIR")
+    if data and spec.kind != "memory":
+        raise StoreSpecError(f"--data files cannot be served from {spec}: load them into it first")
+    scratch: Path | None = None
+    try:
+        if spec.kind == "memory":
+            scratch = Path(tempfile.mkdtemp(prefix="cstograph-serve-"))
+            location = scratch / "store"
+            load_files(f"oxigraph:{location}", data)
+        else:
+            assert spec.path is not None
+            location = spec.path
+        with start_server(location, host=host, port=port) as server:
+            yield server
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cstograph.errors import StoreError
+from cstograph.errors import StoreSpecError
 from cstograph.stores.backend import (
     DEFAULT_TIMEOUT,
     LoadReport,
@@ -43,7 +43,7 @@ class SparqlBackend:
     def parse(self, text: str, rest: str) -> StoreSpec:
         parts = urllib.parse.urlsplit(rest)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"store {text!r}: the URL must be http:// or https:// with a host")
+            raise StoreSpecError(f"store {text!r}: the URL must be http:// or https:// with a host")
         return StoreSpec(self.scheme, url=rest)
 
     def open(
@@ -110,7 +110,7 @@ def graph_store_url(query_url: str) -> str:
 
     Raises
     ------
-    StoreError
+    StoreSpecError
         The URL does not end in ``/query``: pass the store endpoint explicitly.
 
     Examples
@@ -120,7 +120,7 @@ def graph_store_url(query_url: str) -> str:
     """
     parts = urllib.parse.urlsplit(query_url)
     if not parts.path.endswith("/query"):
-        raise StoreError(
+        raise StoreSpecError(
             f"{query_url}: cannot tell its Graph Store Protocol endpoint (Oxigraph's query URL "
             "ends in /query); pass it with --graph-store URL"
         )

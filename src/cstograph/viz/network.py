@@ -23,7 +23,7 @@ import networkx as nx
 
 from cstograph.analysis.snapshot import data_span, snapshot
 from cstograph.analysis.sweep import snapshots
-from cstograph.errors import InputError
+from cstograph.errors import InputError, PlotFormatError
 from cstograph.index.history import History
 from cstograph.io.files import atomic_path
 from cstograph.model.kinds import KINDS, Style
@@ -81,10 +81,6 @@ def drawn_kinds() -> list[tuple[str, Style]]:
 def _network_kinds() -> tuple[str, ...]:
     """The names of :func:`drawn_kinds`, in table order (what the snapshots select)."""
     return tuple(k.name for k in KINDS if k.drawn)
-
-
-class PlotFormatError(InputError):
-    """A diagram file extension that does not fit the kind of diagram."""
 
 
 def check_extension(kind: str, path: Path | str) -> str:

@@ -29,13 +29,17 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def short_label(history: History, entity_id: str) -> str:
-    """A label that fits a diagram: an acronym alternative label when there is one
-    (``CSTO``), else the label wrapped at 18 characters."""
+    """A label that fits a diagram: the shortest Latin acronym among the alternative labels
+    (``CSTO``, not ``ОДКБ``), else the label wrapped at 18 characters."""
     node = history.iri(entity_id)
     label = history.label(node)
     acronyms = sorted(
-        (str(a) for a in history.graph.objects(node, SKOS.altLabel) if str(a).isupper()),
-        key=len,
+        (
+            str(a)
+            for a in history.graph.objects(node, SKOS.altLabel)
+            if str(a).isupper() and str(a).isascii() and getattr(a, "language", None) != "ru"
+        ),
+        key=lambda text: (len(text), text),
     )
     if acronyms and len(label) > 12:
         return acronyms[0]

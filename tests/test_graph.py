@@ -162,6 +162,7 @@ def test_renaming_cst_to_csto_in_may_2002(graph):
 
 
 def test_kant_air_base_from_september_2003(graph):
+    # the seed's September 2003 is cited on the arrangement dated to the day by the Kremlin
     (arrangement,) = [
         a
         for a in graph.subjects(CST.base, CS["kant-air-base"])
@@ -169,8 +170,8 @@ def test_kant_air_base_from_september_2003(graph):
     ]
     assert graph.value(arrangement, CST.hostState) == CS.kyrgyzstan
     assert graph.value(arrangement, CST.operator) == CS.russia
-    assert graph.value(arrangement, SCHEMA.startDate).toPython() == date(2003, 9, 1)
-    assert graph.value(arrangement, CST.startPrecision) == TIME.unitMonth
+    start = graph.value(arrangement, SCHEMA.startDate).toPython()
+    assert (start.year, start.month) == (2003, 9)
     assert graph.value(CS["kant-air-base"], SCHEMA.containedInPlace) == CS.kyrgyzstan
 
 
@@ -182,9 +183,17 @@ def figures(graph: Graph, node: URIRef, prop: URIRef = CST.figure) -> set[tuple[
 
 
 def test_201st_division_strength(graph):
+    # the seed attests the division by 2003 with 5,500 personnel: cited on its 1992-2004 stationing,
+    # where the figure stays in the seed's citation (it is the strength of 2003 only)
     (arrangement,) = graph.subjects(CST.stationedUnit, CS["russia-201st-division"])
     assert graph.value(arrangement, CST.hostState) == CS.tajikistan
-    assert figures(graph, arrangement, CST.personnel) == {(Decimal(5500), CST.Exact)}
+    assert graph.value(arrangement, SCHEMA.endDate).toPython() == date(2004, 10, 16)
+    seed = [
+        str(graph.value(d, RDFS.comment))
+        for d in graph.objects(arrangement, PROV.qualifiedDerivation)
+        if graph.value(d, PROV.entity) == SEED_SOURCE
+    ]
+    assert any("5,500" in c for c in seed)
 
 
 def test_channel_2005_seizures(graph):
@@ -212,8 +221,7 @@ def test_crrf_contributions_of_2009(graph):
     assert set(contributions) >= {CS.russia, CS.kazakhstan, CS.uzbekistan}
     assert graph.value(contributions[CS.uzbekistan], ORG.role) == CST.AdHocContributor
     for c in contributions.values():
-        assert graph.value(c, SCHEMA.startDate).toPython() == date(2009, 1, 1)
-        assert graph.value(c, CST.startPrecision) == TIME.unitYear
+        assert graph.value(c, SCHEMA.startDate).toPython().year == 2009
 
 
 def test_bordyuzha_interview_of_14_january_2006(graph):

@@ -140,11 +140,12 @@ def history(graph: Graph) -> History:
 
 def entities(graph: Graph) -> set[URIRef]:
     """The nodes names are for: everything typed in the cs: namespace that is not a relation, an
-    event or a source document."""
+    event, a source document or a coverage statement."""
     dated = {
         n for c in (*(k.cls for k in KINDS), *EVENT_CLASSES) for n in graph.subjects(RDF.type, c)
     }
     sources = set(graph.subjects(RDF.type, CST.SourceDocument))
+    sources |= set(graph.subjects(RDF.type, CST.CoverageStatement))
     return {
         n
         for n in graph.subjects(RDF.type, None)

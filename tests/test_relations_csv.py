@@ -57,7 +57,7 @@ def test_round_trip_on_the_shipped_data(tmp_path):
 def test_export_has_one_row_per_citation():
     graph = load()
     rows = list(csv.DictReader(io.StringIO(export_csv(graph))))
-    armenia = [r for r in rows if r["id"] == "cs:membership-armenia-csto"]
+    armenia = [r for r in rows if r["id"] == "cs:membership-armenia-csto-charter"]
     assert len(armenia) >= 4
     assert {r["locator"] for r in armenia} >= {"paragraph 4", "paragraph 10"}
     assert all(r["subject"] == "cs:armenia" and r["role"] == "full member" for r in armenia)
@@ -150,12 +150,12 @@ def test_existing_id_is_refused(tmp_path):
     text = (
         path.read_text()
         .replace("kind,", "id,kind,", 1)
-        .replace("\nmember-of", "\ncs:membership-russia-csto,member-of")
+        .replace("\nmember-of", "\ncs:membership-russia-csto-charter,member-of")
     )
     path.write_text(text)
     with pytest.raises(CsvRowError, match="already exists"):
         import_csv(path, extra_files=[DATA / "user-membership.ttl"])
-    assert CS["membership-russia-csto"]
+    assert CS["membership-russia-csto-charter"]
 
 
 def test_cli_export_csv_is_the_import_format(tmp_path):

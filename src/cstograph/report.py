@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from rdflib import Graph
 
 from cstograph.errors import NotValidError
 from cstograph.index.build import build_index
+from cstograph.index.history import History
+from cstograph.io.files import directory_aside
 
-__all__ = ["NotValidError", "build_report"]
+__all__ = ["build_report"]
 
 
 def _nothing(message: str) -> None:
@@ -40,19 +43,23 @@ def build_report(
     ``metrics.png``, ``network.gif``) and ``index.html`` with a one-line caption for each.
     ``progress`` is called with a short message before each step.
 
+    The directory is built aside and swapped in when complete, so a failure half-way (a
+    full disk, Ctrl-C) leaves the previous ``out`` as it was. An existing ``out`` is only
+    replaced when it holds nothing but what a report writes.
+
     Raises
     ------
     NotValidError
         The graph does not validate (exit code 1); nothing is written.
+    InputError
+        ``out`` holds other files, is not a directory, or cannot be written.
     """
-    from cstograph.analysis.metrics import COLUMNS, metrics_table
-    from cstograph.analysis.sweep import snapshots
-    from cstograph.export.graph import write_snapshot, write_text
     from cstograph.io.parse import load
     from cstograph.validation import validate, validate_graph
     from cstograph.viz import network as plot
 
     out = Path(out)
+    _check_out(out)  # before the validation's seconds, and again when swapping
     progress("Validating the graph ...")
     if graph is None:
         report = validate(list(data), allow_network=allow_network)
@@ -69,8 +76,22 @@ def build_report(
         from cstograph.errors import InputError
 
         raise InputError(f"the range starts ({first}) after it ends ({last})")
+    with directory_aside(out, replaceable=_only_report_files) as aside:
+        written = _write_all(aside, history, first, last, progress)
+    progress("Done.")
+    return [out / path.relative_to(aside) for path in written]
+
+
+def _write_all(
+    out: Path, history: History, first: int, last: int, progress: Callable[[str], None]
+) -> list[Path]:
+    from cstograph.analysis.metrics import COLUMNS, metrics_table
+    from cstograph.analysis.sweep import snapshots
+    from cstograph.export.graph import write_snapshot, write_text
+    from cstograph.viz import network as plot
+
     written: list[Path] = []
-    (out / "snapshots").mkdir(parents=True, exist_ok=True)
+    (out / "snapshots").mkdir()
     progress(f"Writing snapshots {first}-{last} ...")
     for year, graph in snapshots(history, first, last):
         written.append(write_snapshot(graph, out / "snapshots" / f"{year}.graphml"))
@@ -80,7 +101,18 @@ def build_report(
     writer.writeheader()
     writer.writerows(metrics_table(history, first, last))
     written.append(write_text(out / "metrics.csv", buffer.getvalue()))
-    figures = [
+    captions: list[tuple[str, str]] = []
+    for kind, name, caption in _figures(first, last):
+        progress(f"Drawing {name} ...")
+        written.append(plot.draw(kind, history, out / name, start=first, end=last))
+        captions.append((name, caption))
+    written.append(write_text(out / "index.html", _index(first, last, captions)))
+    return written
+
+
+def _figures(first: int, last: int) -> list[tuple[str, str, str]]:
+    """Each diagram of the report: the kind drawn, the file name, the caption."""
+    return [
         ("network", "network.png", f"The alliances, joint forces and bases of {last}."),
         ("network", "network.svg", f"The same network of {last} as SVG, for print."),
         ("timeline", "timeline.png", "CSTO membership of each state, with events on top."),
@@ -88,14 +120,45 @@ def build_report(
         ("metrics", "metrics.png", "Members, projection density and Russia's share by year."),
         ("animate", "network.gif", "The network year by year, one frame a year."),
     ]
-    captions: list[tuple[str, str]] = []
-    for kind, name, caption in figures:
-        progress(f"Drawing {name} ...")
-        written.append(plot.draw(kind, history, out / name, start=first, end=last))
-        captions.append((name, caption))
-    written.append(write_text(out / "index.html", _index(first, last, captions)))
-    progress("Done.")
-    return written
+
+
+#: The names a report writes at the top of its directory.
+REPORT_FILES = frozenset(
+    {"snapshots", "metrics.csv", "index.html"} | {name for _, name, _ in _figures(0, 0)}
+)
+
+
+def _check_out(out: Path) -> None:
+    from cstograph.errors import InputError
+
+    if out.is_dir():
+        why = _only_report_files(out)
+        if why:
+            raise InputError(f"{out}: {why}")
+    elif os.path.lexists(out) and not out.is_symlink():
+        raise InputError(f"{out}: not a directory")
+
+
+def _only_report_files(directory: Path) -> str | None:
+    """Why ``directory`` must not be replaced by a new report (it holds other files), or
+    None when it is empty or holds only what a report writes."""
+    others = sorted(p.name for p in directory.iterdir() if p.name not in REPORT_FILES)
+    snapshots = directory / "snapshots"
+    if snapshots.is_symlink() or (snapshots.exists() and not snapshots.is_dir()):
+        others.append("snapshots")
+    elif snapshots.is_dir():
+        others += sorted(
+            f"snapshots/{p.name}"
+            for p in snapshots.iterdir()
+            if not (p.suffix == ".graphml" and p.is_file() and not p.is_symlink())
+        )
+    if not others:
+        return None
+    shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+    return (
+        f"holds files a report does not write ({shown}); "
+        "write the report into a new or empty directory"
+    )
 
 
 def _index(first: int, last: int, captions: list[tuple[str, str]]) -> str:

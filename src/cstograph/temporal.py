@@ -38,6 +38,7 @@ __all__ = [
     "YearSpan",
     "bound_range",
     "grade",
+    "graded",
     "parse_date_spec",
     "recorded_range",
     "window",
@@ -252,40 +253,46 @@ class Grade(StrEnum):
 def grade(
     start: tuple[date, date],
     end: tuple[date, date],
-    recorded_start: tuple[date, date],
-    recorded_end: tuple[date, date],
+    start_period: tuple[date, date],
+    end_period: tuple[date, date],
     question: Window | None,
 ) -> Grade | None:
     """The grade of a relation in ``question``, or None when it cannot have held there.
 
-    ``start`` and ``end`` are :func:`bound_range` results with the bounds' qualifiers,
-    ``recorded_start`` and ``recorded_end`` without them (only the precision widens a bound).
-    With no question every relation is held.
+    ``start`` and ``end`` are :func:`bound_range` results (with the bounds' qualifiers);
+    ``start_period`` and ``end_period`` the days each stored bound's precision covers
+    (:func:`recorded_range`). Held: every reading of the bounds puts the relation in the
+    window. Bounds imprecise: not held, but the window touches the day, month or year a bound
+    is known to. Not excluded: only a "by" or "or later" qualifier lets the relation reach the
+    window. With no question every relation is held.
 
     Examples
     --------
     >>> by_2006 = bound_range(date(2006, 1, 14), "day", CST.NotLaterThan, is_end=False)
     >>> or_later = bound_range(date(2006, 1, 15), "day", CST.NotEarlierThan, is_end=True)
-    >>> exact_start = bound_range(date(2006, 1, 14), "day", None, is_end=False)
-    >>> exact_end = bound_range(date(2006, 1, 15), "day", None, is_end=True)
-    >>> grade(by_2006, or_later, exact_start, exact_end, window(on="2006-01-14"))
+    >>> day_14 = recorded_range(date(2006, 1, 14), "day", is_end=False)
+    >>> day_15 = recorded_range(date(2006, 1, 15), "day", is_end=True)
+    >>> grade(by_2006, or_later, day_14, day_15, window(on="2006-01-14"))
     <Grade.HELD: 'held'>
-    >>> grade(by_2006, or_later, exact_start, exact_end, window(year=2019))
+    >>> grade(by_2006, or_later, day_14, day_15, window(year=2019))
     <Grade.NOT_EXCLUDED: 'not excluded'>
-    >>> year = bound_range(date(2017, 1, 1), "year", None, is_end=True)
-    >>> start_2003 = bound_range(date(2003, 9, 22), "day", None, is_end=False)
-    >>> grade(start_2003, year, start_2003, year, window(year=2017))
+    >>> start = bound_range(date(2003, 9, 22), "day", None, is_end=False)
+    >>> year_2017 = bound_range(date(2017, 1, 1), "year", None, is_end=True)
+    >>> grade(start, year_2017, start, year_2017, window(year=2016))
+    <Grade.HELD: 'held'>
+    >>> grade(start, year_2017, start, year_2017, window(year=2017))
     <Grade.IMPRECISE: 'bounds imprecise'>
-    >>> grade(start_2003, year, start_2003, year, window(year=2018)) is None
+    >>> grade(start, year_2017, start, year_2017, window(year=2018)) is None
     True
     """
     possible, certain = in_effect(start, end, question)
     if not possible:
         return None
-    if certain:
+    if certain or question is None:
         return Grade.HELD
-    if in_effect(recorded_start, recorded_end, question)[0]:
-        return Grade.IMPRECISE
+    for low, high in (start_period, end_period):
+        if low < question.stop and high >= question.first:
+            return Grade.IMPRECISE
     return Grade.NOT_EXCLUDED
 
 
@@ -309,16 +316,38 @@ class Bounded(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class YearSpan:
-    """The years a relation is possibly in effect, and those it certainly is (first, last
-    inclusive; ``first > last`` when none)."""
+    """The years a relation is possibly in effect, those it certainly is, and those its
+    bounds' periods touch (first, last inclusive; ``first > last`` when none)."""
 
     possible: tuple[int, int]
     certain: tuple[int, int]
+    start_period: tuple[int, int] = (1, 0)
+    end_period: tuple[int, int] = (1, 0)
 
     def state(self, year: int) -> tuple[bool, bool]:
         """``(possible, certain)`` during ``year``, as :func:`in_effect` says."""
         possible = self.possible[0] <= year <= self.possible[1]
         return possible, possible and self.certain[0] <= year <= self.certain[1]
+
+    def grade(self, year: int) -> Grade | None:
+        """The :func:`grade` of the relation during ``year``."""
+        possible, certain = self.state(year)
+        if not possible:
+            return None
+        if certain:
+            return Grade.HELD
+        for first, last in (self.start_period, self.end_period):
+            if first <= year <= last:
+                return Grade.IMPRECISE
+        return Grade.NOT_EXCLUDED
+
+    def boundaries(self) -> set[int]:
+        """The years at which the relation's grade may change."""
+        found = {self.possible[0], self.possible[1] + 1, self.certain[0], self.certain[1] + 1}
+        for first, last in (self.start_period, self.end_period):
+            if first <= last:
+                found |= {first, last + 1}
+        return found
 
 
 def _last_year_before(stop: date) -> int:
@@ -326,7 +355,7 @@ def _last_year_before(stop: date) -> int:
     return stop.year - 1 if (stop.month, stop.day) == (1, 1) else stop.year
 
 
-def year_span(relation: Bounded) -> YearSpan:
+def year_span(relation: Bounded | Periods) -> YearSpan:
     """The years of :func:`in_effect` with a year window, from the relation's bound ranges.
 
     During year Y (days ``[Y-01-01, (Y+1)-01-01)``) a relation is possible when its earliest
@@ -348,7 +377,33 @@ def year_span(relation: Bounded) -> YearSpan:
         relation.start_range,
         relation.end_range,
     )
+    periods: list[tuple[int, int]] = []
+    for name in ("start_period", "end_period"):
+        period = getattr(relation, name, None)
+        periods.append((period[0].year, period[1].year) if period is not None else (1, 0))
     return YearSpan(
         (earliest_start.year, _last_year_before(latest_end)),
         (latest_start.year, _last_year_before(earliest_end)),
+        *periods,
+    )
+
+
+class Periods(Bounded, Protocol):
+    """What :func:`graded` reads of a relation record: its bound ranges and periods."""
+
+    @property
+    def start_period(self) -> tuple[date, date]: ...
+
+    @property
+    def end_period(self) -> tuple[date, date]: ...
+
+
+def graded(relation: Periods, question: Window | None) -> Grade | None:
+    """:func:`grade` of a relation record."""
+    return grade(
+        relation.start_range,
+        relation.end_range,
+        relation.start_period,
+        relation.end_period,
+        question,
     )

@@ -2,10 +2,11 @@
 
 A snapshot is a :class:`networkx.MultiDiGraph` whose nodes are entities and whose edges are
 the relations in effect in a window, one edge per relation (keyed by the relation id, from
-subject to object). "In effect" is :func:`cstograph.temporal.in_effect`: a relation is in a
-snapshot when it is *possibly* in effect at some day of the window, and its ``certain``
-attribute says whether it surely is. Every attribute is a scalar (str, int, float, bool),
-so a snapshot writes to GraphML and GEXF as it is.
+subject to object). "In effect" is :func:`cstograph.temporal.grade`: a relation is in a
+snapshot when it held in the window or its imprecise bounds touch it (and, asked with
+``possible``, when a "by" / "or later" bound does not exclude it); its ``grade`` attribute
+says which and ``certain`` whether it surely held. Every attribute is a scalar (str, int,
+float, bool), so a snapshot writes to GraphML and GEXF as it is.
 
 Node attributes
     ``label``; ``class`` (the most specific ontology class, ``cst:State``); ``type`` (that
@@ -13,8 +14,8 @@ Node attributes
 Edge attributes
     ``kind``, ``label``, ``role`` and ``role_id`` (``""`` when none), ``start`` and ``end``
     (ISO dates, ``""`` when ongoing), ``start_precision``, ``end_precision``,
-    ``start_qualifier``, ``end_qualifier``, ``certain``, ``operator`` (a base's using state,
-    or ``""``) and ``sources`` (source ids separated by spaces).
+    ``start_qualifier``, ``end_qualifier``, ``certain``, ``grade``, ``operator`` (a base's
+    using state, or ``""``) and ``sources`` (source ids separated by spaces).
 
 The yearly snapshots of a range come from one sweep (:mod:`cstograph.analysis.sweep`), the
 state-to-state projection of a snapshot from :mod:`cstograph.analysis.projection`. The sweep
@@ -36,7 +37,7 @@ from cstograph.errors import InputError
 from cstograph.index.history import History, Relation
 from cstograph.model.kinds import kind
 from cstograph.model.terms import CST, ORG, RDF, RDFS, SKOS, WD, short_name
-from cstograph.temporal import in_effect, window
+from cstograph.temporal import Grade, graded, window
 
 if TYPE_CHECKING:
     from cstograph.temporal import Window
@@ -110,7 +111,7 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-def _edge_attributes(relation: Relation, certain: bool, role_id: str) -> dict[str, Any]:
+def _edge_attributes(relation: Relation, grade: Grade, role_id: str) -> dict[str, Any]:
     return {
         "kind": relation.kind,
         "label": relation.label,
@@ -122,7 +123,8 @@ def _edge_attributes(relation: Relation, certain: bool, role_id: str) -> dict[st
         "end_precision": relation.end_precision or "",
         "start_qualifier": relation.start_qualifier or "",
         "end_qualifier": relation.end_qualifier or "",
-        "certain": certain,
+        "certain": grade is Grade.HELD,
+        "grade": grade.value,
         "operator": relation.operator.id if relation.operator else "",
         "sources": " ".join(sorted({s.id for s in relation.sources})),
     }
@@ -190,8 +192,11 @@ def snapshot(
     on: date | str | None = None,
     kinds: Collection[str] | None = None,
     orgs: Iterable[str] | None = None,
+    possible: bool = False,
 ) -> nx.MultiDiGraph:
-    """The relations possibly in effect during ``year`` (or on day ``on``) as a graph.
+    """The relations in effect during ``year`` (or on day ``on``) as a graph: held or with
+    bounds imprecise there, and with ``possible`` those not excluded too (see
+    :func:`cstograph.temporal.grade`).
 
     Parameters
     ----------
@@ -219,9 +224,9 @@ def snapshot(
     question = window(year=year, on=on)
     sweep = _Sweep(history)
     for relation in _pool(history, kinds, orgs):
-        possible, certain = in_effect(relation.start_range, relation.end_range, question)
-        if possible:
-            sweep.put(relation, certain)
+        found = graded(relation, question)
+        if found is not None and (found is not Grade.NOT_EXCLUDED or possible):
+            sweep.put(relation, found)
     graph = sweep.graph()
     _describe(graph, question, int(year) if year is not None else None)
     return graph
@@ -311,12 +316,16 @@ class _Sweep:
         if count == 0:
             del self._node[node], self._succ[node], self._pred[node]
 
-    def put(self, relation: Relation, certain: bool) -> None:
+    def put(self, relation: Relation, grade: Grade) -> None:
         u, v, key = relation.subject.id, relation.object.id, relation.id
         current = self._edges.get(key)
         if current is not None:
-            if current["certain"] != certain:
-                changed = self._edges[key] = {**current, "certain": certain}
+            if current["grade"] != grade.value:
+                changed = self._edges[key] = {
+                    **current,
+                    "certain": grade is Grade.HELD,
+                    "grade": grade.value,
+                }
                 self._keydict(u, v)[key] = changed
             return
         self._add_node(u, relation.subject.label)
@@ -325,7 +334,7 @@ class _Sweep:
         role_id = self._role_ids.get(role)
         if role_id is None:
             role_id = self._role_ids[role] = short_name(role)
-        attrs = self._edges[key] = _edge_attributes(relation, certain, role_id)
+        attrs = self._edges[key] = _edge_attributes(relation, grade, role_id)
         self._keydict(u, v)[key] = attrs
 
     def drop(self, relation: Relation) -> None:

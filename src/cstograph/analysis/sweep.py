@@ -18,7 +18,7 @@ from cstograph.analysis.snapshot import _describe, _pool, _Sweep
 from cstograph.errors import RangeError
 from cstograph.gcpause import paused
 from cstograph.index.history import History, Relation
-from cstograph.temporal import YearSpan, window, year_span
+from cstograph.temporal import Grade, YearSpan, window, year_span
 
 __all__ = ["RangeError", "snapshots"]
 
@@ -30,6 +30,7 @@ def snapshots(
     *,
     kinds: Collection[str] | None = None,
     orgs: Iterable[str] | None = None,
+    possible: bool = False,
 ) -> Iterator[tuple[int, nx.MultiDiGraph]]:
     """Yield ``(year, snapshot)`` for every year from ``start`` to ``end`` inclusive.
 
@@ -60,14 +61,19 @@ def snapshots(
     # one (relation, span) entry per relation, in the list of each year its state changes;
     # relations share spans (a million relations have a few thousand)
     boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)
-    spans: dict[tuple[tuple[date, date], tuple[date, date]], YearSpan] = {}
+    spans: dict[tuple[tuple[date, date], ...], YearSpan] = {}
     for relation in _pool(history, kinds, orgs):
-        ranges = (relation.start_range, relation.end_range)
+        ranges = (
+            relation.start_range,
+            relation.end_range,
+            relation.start_period,
+            relation.end_period,
+        )
         span = spans.get(ranges)
         if span is None:
             span = spans[ranges] = year_span(relation)
         entry = (relation, span)
-        bounds = {span.possible[0], span.possible[1] + 1, span.certain[0], span.certain[1] + 1}
+        bounds = span.boundaries()
         if min(bounds) <= start:  # its state at start needs setting
             boundaries[start].append(entry)
         for bound in bounds:
@@ -79,11 +85,11 @@ def snapshots(
         with paused():  # the caller's code between years runs with it as it was
             sweep.next_year()
             for relation, span in boundaries.pop(year, ()):
-                possible, certain = span.state(year)
-                if possible:
-                    sweep.put(relation, certain)
-                else:
+                found = span.grade(year)
+                if found is None or (found is Grade.NOT_EXCLUDED and not possible):
                     sweep.drop(relation)
+                else:
+                    sweep.put(relation, found)
             graph = sweep.graph()
             _describe(graph, window(year=year), year)
         yield year, nx.freeze(graph)

@@ -188,20 +188,18 @@ def query(
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query as TEXT, a NAME or with --file (one of them)")
     named = named_queries().get(text) if text is not None else None
-    if query_file is not None:
-        try:
-            text = query_file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise click.BadParameter(f"cannot read {query_file}: {exc.strerror}") from None
-    assert text is not None
     from cstograph.cli.render import render_sparql
     from cstograph.query.params import bind_parameters
-    from cstograph.query.sparql import prepare, run_query
+    from cstograph.query.sparql import prepare, read_query_file, run_query
+
+    if query_file is not None:
+        text = read_query_file(query_file)
+    assert text is not None
 
     source = named.text if named else text
     prepare(source, allow_network=allow_network)  # report a bad query before loading
     graph = open_data(data, allow_network, native=True)
-    bindings = bind_parameters(graph, named, params, **when(year, on, from_, to_))
+    bindings = bind_parameters(graph, named, params, **when(year, on, from_, to_), text=source)
     result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
     click.echo(render_sparql(result, fmt))
 

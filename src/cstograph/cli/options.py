@@ -36,6 +36,7 @@ __all__ = [
     "kind_option",
     "open_data",
     "open_history",
+    "possible_option",
     "span_options",
     "store_option",
     "store_spec",
@@ -212,6 +213,17 @@ def kind_option(*, multiple: bool = False) -> Callable[[F], F]:
         type=KindChoice(),
         help="Only relations of this kind" + (" (repeatable)." if multiple else "."),
     )
+
+
+def possible_option(func: F) -> F:
+    """``--possible``: also relations that only a "by" / "or later" bound lets reach the
+    window (graded ``not excluded``, :func:`cstograph.temporal.grade`)."""
+    return click.option(
+        "--possible",
+        is_flag=True,
+        help='Also relations that no source places in the window but a "by" or "or later" '
+        "bound does not exclude (held: not excluded).",
+    )(func)
 
 
 def claims_option(func: F) -> F:

@@ -165,6 +165,7 @@ RELATION_COLUMNS = (
     "end_precision",
     "end_qualifier",
     "certain",
+    "grade",
     "operator",
     "unit",
     "personnel",
@@ -189,12 +190,18 @@ def _relation_flat(r: Any) -> dict[str, Any]:
         "end_precision": r.end_precision,
         "end_qualifier": r.end_qualifier,
         "certain": r.certain,
+        "grade": r.grade,
         "operator": r.operator.label if r.operator else None,
         "unit": r.unit,
         "personnel": _figure_text(r.personnel) or None,
         "organization": r.organization.label if r.organization else None,
         "sources": _sources_text(r.sources),
     }
+
+
+#: How tables say a relation's grade (:class:`cstograph.temporal.Grade`) in the ``held``
+#: column: surely, only within the imprecision of a bound, or not excluded.
+_GRADE_TEXT = {"held": "yes", "bounds imprecise": "imprecise", "not excluded": "not excluded"}
 
 
 def render_relations(relations: Sequence[Any], fmt: str) -> str:
@@ -217,13 +224,13 @@ def render_relations(relations: Sequence[Any], fmt: str) -> str:
             "object": r.object.label,
             "from": bound_text(r.start, r.start_precision, r.start_qualifier),
             "until": bound_text(r.end, r.end_precision, r.end_qualifier, open_text="-"),
-            "certain": "yes" if r.certain else "no",
+            "held": _GRADE_TEXT.get(r.grade, r.grade),
         }
         flat = _relation_flat(r)
         row.update({c: flat[c] for c in extra})
         row["sources"] = flat["sources"]
         rows.append(row)
-    columns = ["subject", "role", "object", "from", "until", "certain", *extra, "sources"]
+    columns = ["subject", "role", "object", "from", "until", "held", *extra, "sources"]
     return render_records(rows, "table", columns)
 
 

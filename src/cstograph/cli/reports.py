@@ -19,6 +19,7 @@ from cstograph.cli.options import (
     kind_option,
     open_data,
     open_history,
+    possible_option,
     span_options,
     year_span,
 )
@@ -85,6 +86,7 @@ def metrics(
 )
 @kind_option(multiple=True)
 @click.option("--org", "orgs", multiple=True, help="Only relations with this organization.")
+@possible_option
 @data_options
 def snapshot(
     year: int | None,
@@ -92,13 +94,15 @@ def snapshot(
     out: Path,
     kinds: tuple[str, ...],
     orgs: tuple[str, ...],
+    possible: bool,
     data: tuple[Path, ...],
     allow_network: bool,
 ) -> None:
     """Write the network of one year (or day) for Gephi, networkx or a spreadsheet.
 
-    Nodes are entities (label, class, Wikidata QID); edges are the relations possibly in
-    effect (kind, role, dates, precisions, certain, sources). The format comes from the
+    Nodes are entities (label, class, Wikidata QID); edges are the relations in effect, held
+    or with imprecise bounds (--possible: also not excluded), with kind, role, dates,
+    precisions, certain, grade and sources. The format comes from the
     extension of --out.
     """
     from cstograph.analysis.snapshot import snapshot as build
@@ -108,7 +112,9 @@ def snapshot(
     if (year is None) == (on is None):
         raise click.UsageError("give --year or --on (one of them)")
     history = open_history(data, allow_network)
-    graph = build(history, year=year, on=on, kinds=kinds or None, orgs=orgs or None)
+    graph = build(
+        history, year=year, on=on, kinds=kinds or None, orgs=orgs or None, possible=possible
+    )
     write_snapshot(graph, out)
     click.echo(
         f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "

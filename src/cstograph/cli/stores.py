@@ -87,18 +87,25 @@ def load_command(
     help="TCP port (0: any free port).",
 )
 @data_option
-def serve_command(host: str, port: int, data: tuple[Path, ...]) -> None:
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Let served queries call SERVICE (refused with 403 by default); remote JSON-LD "
+    "contexts in --data files.",
+)
+def serve_command(host: str, port: int, data: tuple[Path, ...], allow_network: bool) -> None:
     """Serve the graph read-only over the SPARQL protocol with the Oxigraph server.
 
     Serves an oxigraph:DIR store, or (memory, the default) a temporary Oxigraph copy of the
     shipped graph and --data files. Listens on 127.0.0.1 unless --host says otherwise; updates
-    are refused (403). Prints the endpoint URL; Ctrl-C stops the server.
+    are refused (403), and so are queries that call SERVICE unless --allow-network. Prints
+    the endpoint URL; Ctrl-C stops the server.
     """
     from cstograph.stores import parse_spec
     from cstograph.stores.server import serving
 
     spec = parse_spec(store_spec())
-    with serving(spec, data, host=host, port=port or None) as server:
+    with serving(spec, data, host=host, port=port or None, allow_network=allow_network) as server:
         click.echo(f"Serving {spec} read-only at {server.url}")
         click.echo("Ctrl-C to stop.")
         try:

@@ -19,6 +19,7 @@ from cstograph.cli.options import (
     format_option,
     kind_option,
     open_history,
+    possible_option,
     time_options,
     when,
 )
@@ -34,6 +35,7 @@ __all__ = ["conflicts", "diff", "members", "register", "relations", "timeline"]
     help="Only this role (full member, observer, signatory, suspended, participation frozen, "
     "...), or 'all'. Default: the roles that count as membership.",
 )
+@possible_option
 @claims_option
 @data_options
 @format_option("table", "json", "csv")
@@ -44,6 +46,7 @@ def members(
     from_: str | None,
     to_: str | None,
     role: str | None,
+    possible: bool,
     claims: str,
     data: tuple[Path, ...],
     allow_network: bool,
@@ -53,13 +56,14 @@ def members(
 
     ORG is a name, an alternative name, a slug, a Wikidata QID or an IRI. Without --role,
     the roles that count as membership: full member, party/signatory, participation frozen.
-    Each row says whether it surely held in the window (certain) or only may have, because a
-    bound is known only to the month or year or only as "by"/"or later".
+    Each row says whether it held in the window (yes), or touches it only within a bound
+    known to the month or year (imprecise); --possible adds the rows that only a "by" or
+    "or later" bound does not exclude (not excluded).
     """
     from cstograph.cli.render import render_relations
 
     history = open_history(data, allow_network, claims)
-    found = history.members(org, role=role, **when(year, on, from_, to_))
+    found = history.members(org, role=role, possible=possible, **when(year, on, from_, to_))
     click.echo(render_relations(found, fmt))
 
 
@@ -68,6 +72,7 @@ def members(
 @click.option("--subject", help="Only relations whose subject is this entity.")
 @click.option("--object", "object_", help="Only relations whose object is this entity.")
 @time_options
+@possible_option
 @claims_option
 @data_options
 @format_option("table", "json", "csv")
@@ -79,6 +84,7 @@ def relations(
     on: str | None,
     from_: str | None,
     to_: str | None,
+    possible: bool,
     claims: str,
     data: tuple[Path, ...],
     allow_network: bool,
@@ -93,7 +99,9 @@ def relations(
     from cstograph.cli.render import render_relations
 
     history = open_history(data, allow_network, claims)
-    found = history.relations(kind, subject, object_, **when(year, on, from_, to_))
+    found = history.relations(
+        kind, subject, object_, possible=possible, **when(year, on, from_, to_)
+    )
     click.echo(render_relations(found, fmt))
 
 
@@ -117,6 +125,7 @@ def timeline(
 @click.argument("t2")
 @click.option("--org", help="Only relations whose object is this organization or force.")
 @kind_option()
+@possible_option
 @claims_option
 @data_options
 @format_option("table", "json", "csv")
@@ -125,6 +134,7 @@ def diff(
     t2: str,
     org: str | None,
     kind: str | None,
+    possible: bool,
     claims: str,
     data: tuple[Path, ...],
     allow_network: bool,
@@ -138,7 +148,7 @@ def diff(
     from cstograph.cli.render import render_changes
 
     history = open_history(data, allow_network, claims)
-    click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind), fmt))
+    click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind, possible=possible), fmt))
 
 
 @click.command(cls=Command)

@@ -27,7 +27,7 @@ from cstograph.model.kinds import KINDS
 from cstograph.model.kinds import kind as known_kind
 from cstograph.model.records import Change, Entity, Event, Figure, Relation, Source
 from cstograph.model.terms import CS, CST
-from cstograph.temporal import Window, in_effect, window
+from cstograph.temporal import Grade, Window, graded, window
 
 __all__ = [
     "CLAIMS",
@@ -159,12 +159,21 @@ class History:
         """Every relation of the index, sorted by start, each marked certain."""
         return list(self._relations)
 
-    def _select(self, relations: Iterable[Relation], question: Window | None) -> list[Relation]:
+    def _select(
+        self, relations: Iterable[Relation], question: Window | None, possible: bool = False
+    ) -> list[Relation]:
+        """The relations graded in ``question`` (:func:`cstograph.temporal.grade`), each
+        with its grade: held and bounds imprecise ones, and not excluded ones if
+        ``possible``."""
         chosen = []
         for relation in relations:
-            possible, certain = in_effect(relation._start_range, relation._end_range, question)
-            if possible:
-                chosen.append(relation if certain else replace(relation, certain=False))
+            found = graded(relation, question)
+            if found is None or (found is Grade.NOT_EXCLUDED and not possible):
+                continue
+            if found is Grade.HELD:
+                chosen.append(relation)
+            else:
+                chosen.append(replace(relation, certain=False, grade=found.value))
         return chosen
 
     def relations(
@@ -176,8 +185,11 @@ class History:
         year: int | str | None = None,
         on: date | str | None = None,
         between: tuple[date | str | None, date | str | None] | None = None,
+        possible: bool = False,
     ) -> list[Relation]:
-        """Relations of a kind, subject and object, possibly in effect in a time window.
+        """Relations of a kind, subject and object in a time window: those that held there
+        or whose imprecise bounds touch it, and with ``possible`` also those a "by" or
+        "or later" bound does not exclude (see :func:`cstograph.temporal.grade`).
 
         Examples
         --------
@@ -204,7 +216,7 @@ class History:
             and (subject_id is None or r.subject.id == subject_id)
             and (object_id is None or r.object.id == object_id)
         ]
-        return self._select(found, question)
+        return self._select(found, question, possible)
 
     def members(
         self,
@@ -214,6 +226,7 @@ class History:
         on: date | str | None = None,
         between: tuple[date | str | None, date | str | None] | None = None,
         role: str | None = None,
+        possible: bool = False,
     ) -> list[Relation]:
         """The members of an organization (or contributors to a force) in a window.
 
@@ -233,7 +246,9 @@ class History:
         shared = {k.name: k.role == "required" for k in KINDS if k.shared}
         found = [
             r
-            for r in self.relations(object=target.id, year=year, on=on, between=between)
+            for r in self.relations(
+                object=target.id, year=year, on=on, between=between, possible=possible
+            )
             if r.kind in shared and (roles is None or not shared[r.kind] or r._role_iri in roles)
         ]
         return sorted(found, key=lambda r: (r.subject.label, r.start))
@@ -269,6 +284,7 @@ class History:
         *,
         org: str | None = None,
         kind: str | None = None,
+        possible: bool = False,
     ) -> list[Change]:
         """What changed between two times: relations that joined, left or changed role.
 
@@ -294,12 +310,8 @@ class History:
 
         def state(t: str | int | date) -> dict[tuple[str, str, str], list[Relation]]:
             found = defaultdict(list)
-            for r in self.relations(kind, object=org_id):
-                possible, certain = in_effect(r._start_range, r._end_range, question(t))
-                if possible:
-                    found[(r.kind, r.subject.id, r.object.id)].append(
-                        r if certain else replace(r, certain=False)
-                    )
+            for r in self._select(self.relations(kind, object=org_id), question(t), possible):
+                found[(r.kind, r.subject.id, r.object.id)].append(r)
             return found
 
         before, after = state(t1), state(t2)

@@ -41,8 +41,9 @@ GROUPS: dict[str, tuple[URIRef, ...]] = {
     "person": (FOAF.Person,),
 }
 
-#: Classes whose nodes are never entities (sources and the places they are cited).
-_NOT_ENTITIES = (CST.SourceDocument, PROV.Entity, PROV.Derivation)
+#: Classes whose nodes are never entities (sources, the places they are cited, coverage
+#: statements).
+_NOT_ENTITIES = (CST.SourceDocument, PROV.Entity, PROV.Derivation, CST.CoverageStatement)
 
 # British spellings and their American forms, compared as one.
 _SPELLINGS = (

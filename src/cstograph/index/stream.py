@@ -45,8 +45,9 @@ from cstograph.index.oxterms import (
     to_rdflib,
     to_rdflib_typed,
 )
+from cstograph.io.files import check_input
 from cstograph.io.formats import input_format
-from cstograph.io.parse import _check_offline, new_graph
+from cstograph.io.parse import check_offline_file, new_graph
 from cstograph.model.kinds import KINDS
 
 __all__ = ["Reader", "oxigraph_triples", "read_all"]
@@ -68,10 +69,9 @@ def oxigraph_triples(path: Path, *, allow_network: bool = False) -> Iterator[Any
     """
     rdf_format = input_format(path)
     fmt = rdf_format.rdflib_parser
-    if not path.is_file():
-        raise DataFileError(str(path), "no such file")
-    if not allow_network and fmt in ("json-ld", "xml"):
-        _check_offline(path, fmt, path.read_text(encoding="utf-8"))
+    check_input(path)  # a regular file: a FIFO or /dev/zero is refused, not read forever
+    if not allow_network:
+        check_offline_file(path, fmt)
     try:
         yield from ox.parse(
             path=str(path),

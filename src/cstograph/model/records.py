@@ -9,6 +9,8 @@ from typing import Any
 
 from rdflib import URIRef
 
+from cstograph.temporal import recorded_range
+
 __all__ = ["Change", "Entity", "Event", "Figure", "Relation", "Source"]
 
 
@@ -47,7 +49,9 @@ class Relation:
     ``subject`` and ``object`` depend on the kind: member-of and not-member-of, the state
     and the organization; contributes-to-force, the state and the force; hosts-base, the
     host state and the base (or the stationed unit); holds-office, the person and the post.
-    ``certain`` says whether the relation surely held in the window asked about.
+    ``certain`` says whether the relation surely held in the window asked about, ``grade``
+    how surely (``held``, ``bounds imprecise`` or ``not excluded``, see
+    :func:`cstograph.temporal.grade`).
     """
 
     id: str
@@ -70,6 +74,7 @@ class Relation:
     organization: Entity | None = None
     conflicts_with: tuple[str, ...] = ()
     preferred: bool | None = None
+    grade: str = "held"
     _start_range: tuple[date, date] = field(default=(date.min, date.min), repr=False, compare=False)
     _end_range: tuple[date, date] = field(default=(date.max, date.max), repr=False, compare=False)
     _role_iri: URIRef | None = field(default=None, repr=False, compare=False)
@@ -78,6 +83,16 @@ class Relation:
     def start_range(self) -> tuple[date, date]:
         """Earliest and latest day the true start can be (see :func:`temporal.bound_range`)."""
         return self._start_range
+
+    @property
+    def start_period(self) -> tuple[date, date]:
+        """The days the stored start's precision covers (its day, month or year)."""
+        return recorded_range(self.start, self.start_precision, is_end=False)
+
+    @property
+    def end_period(self) -> tuple[date, date]:
+        """The days the stored end's precision covers; ``date.max`` when open."""
+        return recorded_range(self.end, self.end_precision, is_end=True)
 
     @property
     def end_range(self) -> tuple[date, date]:

@@ -140,6 +140,14 @@ class CST(DefinedNamespace):
     preferred: URIRef  # preferred
     preferenceReason: URIRef  # preference reason
 
+    # Coverage: how much of an organization's membership the graph records
+    CoverageStatement: URIRef  # coverage statement
+    coverage: URIRef  # coverage
+    recordedWhole: URIRef  # recorded whole
+    coveredRoles: URIRef  # covered roles
+    coveredFrom: URIRef  # covered from
+    coveredUntil: URIRef  # covered until
+
 
 #: Entities, relation nodes, events and sources of the graph.
 CS = Namespace("https://w3id.org/cstograph/id/")

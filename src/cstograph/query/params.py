@@ -10,9 +10,21 @@ from rdflib.term import Identifier
 
 from cstograph.errors import InputError
 from cstograph.query.named import NamedQuery
+from cstograph.query.tokens import expand_escapes, is_variable_name, tokens
 from cstograph.temporal import BEGINNING, FOREVER, parse_date_spec, window
 
-__all__ = ["bind_parameters"]
+__all__ = ["bind_parameters", "mentioned"]
+
+
+def mentioned(text: str) -> set[str]:
+    """The names of the variables a query mentions.
+
+    Examples
+    --------
+    >>> sorted(mentioned("SELECT ?a WHERE { ?a ?b $c }"))
+    ['a', 'b', 'c']
+    """
+    return {t.text for t in tokens(expand_escapes(text)) if t.kind == "var"}
 
 
 def bind_parameters(
@@ -23,12 +35,15 @@ def bind_parameters(
     year: int | str | None = None,
     on: date | str | None = None,
     between: tuple[date | str | None, date | str | None] | None = None,
+    text: str | None = None,
 ) -> dict[str, Identifier]:
     """Bindings for a query: ``?from``/``?to`` from the time window, and each parameter.
 
     Entity values are resolved like every entity name (label, slug, QID, IRI); a named
     query's ``year``, ``date`` and ``text`` parameters become typed literals. Required
-    parameters of a named query must be given.
+    parameters of a named query must be given. Every name must be a SPARQL variable name;
+    given the ``text`` of the user's own query, a parameter it never mentions is refused
+    (a misspelt name would otherwise bind nothing, without a word).
 
     Examples
     --------
@@ -46,12 +61,22 @@ def bind_parameters(
             bindings["from"] = Literal(question.first)
         if question.stop != FOREVER:
             bindings["to"] = Literal(question.stop)
-    history = None
-    for param in params:
+    parsed = []
+    for param in params:  # every name is checked before an entity is looked up
         name, sep, value = param.partition("=")
-        name = name.strip().lstrip("?")
+        name = name.strip()
+        name = name[1:] if name[:1] in ("?", "$") else name
         if not sep or not name or not value:
             raise InputError(f"--param {param!r}: use NAME=VALUE")
+        if not is_variable_name(name):
+            raise InputError(
+                f"--param {name!r}: not a SPARQL variable name (letters, digits and _ only)"
+            )
+        if named is None and text is not None and name not in mentioned(text):
+            raise InputError(f"--param {name}: the query has no ?{name}")
+        parsed.append((name, value))
+    history = None
+    for name, value in parsed:
         kind = named.param(name).type if named else "entity"
         if kind == "entity":
             if history is None:

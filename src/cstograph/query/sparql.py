@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import rdflib.plugins.sparql as rdflib_sparql
@@ -18,15 +19,25 @@ from rdflib import Graph
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Identifier, Variable
+from rdflib.term import Identifier
 
 from cstograph.errors import NetworkRefusedError, QueryError
 from cstograph.io.parse import in_memory
 from cstograph.model.terms import PREFIXES
+from cstograph.query.tokens import inject_values, services
 
-__all__ = ["inject_values", "prepare", "run_query", "with_prefixes"]
+__all__ = [
+    "MAX_QUERY_BYTES",
+    "bind_query",
+    "inject_values",
+    "prepare",
+    "read_query_file",
+    "run_query",
+    "with_prefixes",
+]
 
-_KEYWORD = re.compile(r"[A-Za-z_]+")
+#: The largest query file read (``--file``): a query, not a data set.
+MAX_QUERY_BYTES = 16 * 1024 * 1024
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -37,75 +48,6 @@ def _walk(node: Any) -> Iterator[Any]:
     elif isinstance(node, list | tuple):
         for value in node:
             yield from _walk(value)
-
-
-def _where_brace(text: str) -> int | None:
-    """The index of the ``{`` that opens the top-level WHERE clause of a query.
-
-    Skips comments, strings and IRIs; the brace either follows the keyword ``WHERE`` at
-    depth 0, or (``SELECT * { ... }``, ``ASK { ... }``) is the first brace at depth 0 of a
-    query that has no WHERE keyword.
-    """
-    depth, i, last_word, first_brace = 0, 0, "", None
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if c in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
-            i += len(quote)
-            while i < n and text[i : i + len(quote)] != quote:
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<":
-            end = text.find(">", i)
-            if end > 0 and not any(ch.isspace() for ch in text[i:end]):
-                i = end + 1
-                continue
-        if c == "{":
-            if depth == 0:
-                if last_word == "WHERE":
-                    return i
-                if first_brace is None:
-                    first_brace = i
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0 and (c.isalpha() or c == "_"):
-            word = _KEYWORD.match(text, i)
-            assert word is not None
-            last_word = word.group(0).upper()
-            i = word.end()
-            continue
-        elif depth == 0 and not c.isspace():
-            last_word = ""
-        i += 1
-    if _KEYWORD.search(text) and re.search(r"\b(SELECT|ASK)\b", text, re.IGNORECASE):
-        return first_brace
-    return None
-
-
-def inject_values(text: str, bindings: Mapping[str, Identifier]) -> str:
-    """Bind variables by opening the query's WHERE clause with a ``VALUES`` block.
-
-    Examples
-    --------
-    >>> from rdflib import URIRef
-    >>> inject_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": URIRef("https://example.org/x")})
-    'SELECT ?s WHERE { VALUES (?o) { (<https://example.org/x>) } ?s ?p ?o }'
-    """
-    if not bindings:
-        return text
-    brace = _where_brace(text)
-    if brace is None:
-        raise QueryError("cannot bind variables in this query: no WHERE clause found")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
-    return f"{text[: brace + 1]} VALUES ({names}) {{ ({values}) }}{text[brace + 1 :]}"
 
 
 def with_prefixes(text: str) -> str:
@@ -119,27 +61,42 @@ def _position(exc: ParseException) -> str:
     return f"line {exc.lineno}, column {exc.col}"
 
 
+def _refuse_services(text: str) -> None:
+    called = services(text)
+    if called:
+        raise NetworkRefusedError(
+            f"SERVICE {called[0]} would query the network; pass --allow-network to permit it"
+        )
+
+
 def prepare(text: str, *, allow_network: bool = False) -> Query:
     """Parse a SPARQL query with the project's prefixes.
 
     Raises
     ------
     QueryError
-        The query does not parse (the message says the line and column), or it is an
-        update (``cstograph query`` is read-only).
+        The query is empty, does not parse (the message says the line and column), or is
+        an update (``cstograph query`` is read-only).
     NetworkRefusedError
-        The query has ``SERVICE`` or ``FROM`` and ``allow_network`` is false.
+        The query has ``SERVICE`` or ``FROM`` and ``allow_network`` is false (``SERVICE`` is
+        looked for in the text as well as in the parsed query).
     """
+    if not allow_network:
+        _refuse_services(text)
     try:
         query = rdflib_sparql.prepareQuery(text, initNs=dict(PREFIXES))
     except ParseException as exc:
         try:
-            parseUpdate(text)
+            update = parseUpdate(text)
         except Exception:
             raise QueryError(f"SPARQL syntax error at {_position(exc)}: {exc.msg}") from None
+        if not dict.get(update, "request"):
+            raise QueryError(
+                "the query is empty: no SELECT, ASK, CONSTRUCT or DESCRIBE in it"
+            ) from None
         raise QueryError("SPARQL updates are not allowed here: queries are read-only") from None
     except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes
-        raise QueryError(f"SPARQL error: {exc}") from None
+        raise QueryError(f"SPARQL error: {' '.join(str(exc).split())}") from None
     if not allow_network:
         for node in _walk(query.algebra):
             name = getattr(node, "name", None)
@@ -183,21 +140,63 @@ def run_query(
     >>> result.askAnswer
     True
     """
-    query = prepare(text, allow_network=allow_network)
+    final = bind_query(text, bindings or {})
+    # the final text is what is checked: a binding cannot bring in SERVICE or FROM
+    query = prepare(final, allow_network=allow_network)
     previous = rdflib_sparql.SPARQL_LOAD_GRAPHS
     rdflib_sparql.SPARQL_LOAD_GRAPHS = allow_network
     try:
         if not in_memory(graph):
-            # An Oxigraph store or an endpoint runs the query itself: give it the text, with
-            # the prefixes declared and the bindings as a VALUES block that opens the WHERE
-            # clause (so FILTERs see them, as with rdflib's initBindings).
-            native = with_prefixes(inject_values(text, bindings or {}))
-            return graph.query(native)
-        init: dict[str, Identifier] = {str(Variable(k)): v for k, v in (bindings or {}).items()}
-        return graph.query(query, initBindings=init)
+            # an Oxigraph store or an endpoint runs the same text itself
+            return graph.query(with_prefixes(final))
+        return graph.query(query)
     except (NetworkRefusedError, QueryError):
         raise
     except Exception as exc:
-        raise QueryError(f"SPARQL evaluation failed: {exc}") from None
+        raise QueryError(f"SPARQL evaluation failed: {' '.join(str(exc).split())}") from None
     finally:
         rdflib_sparql.SPARQL_LOAD_GRAPHS = previous
+
+
+def bind_query(text: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query text with ``bindings`` written into it, the text every engine runs (see
+    :mod:`cstograph.query.tokens`: a ``VALUES`` block opens each group that mentions a
+    bound variable, subqueries, OPTIONAL, MINUS and FILTER EXISTS included).
+
+    Raises
+    ------
+    QueryError
+        A name is not a SPARQL variable name, or the query cannot take the binding.
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> bind_query("SELECT ?x WHERE { ?x ?p ?y }", {"y": URIRef("urn:y")})
+    'SELECT ?x WHERE { VALUES (?y) { (<urn:y>) } ?x ?p ?y }'
+    """
+    return inject_values(text, bindings)
+
+
+def read_query_file(path: Path | str) -> str:
+    """The text of a query file (or a pipe: ``--file /dev/stdin``), at most
+    :data:`MAX_QUERY_BYTES`, as UTF-8.
+
+    Raises
+    ------
+    QueryError
+        The file cannot be read, is larger than that, or is not UTF-8.
+    """
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_QUERY_BYTES + 1)
+    except OSError as exc:
+        raise QueryError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"cannot read {path}: larger than {MAX_QUERY_BYTES >> 20} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise QueryError(
+            f"cannot read {path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})"
+        ) from None

@@ -6,12 +6,24 @@ answers, and returns a :class:`Server` handle with its endpoint URLs. The server
 loopback interface unless told otherwise, and a read-only server answers 403 to updates and
 uploads. :meth:`Server.stop` terminates it and waits for the process to exit, so the port and
 the directory are free when it returns; on Linux the server also dies with its parent.
+
+No network behind the user's back
+---------------------------------
+The Oxigraph server performs the ``SERVICE`` calls of any query a client sends, and cannot be
+told not to. Unless started with ``allow_network=True`` (``cstograph serve --allow-network``),
+the server therefore listens on a loopback port of its own, and the address clients use belongs
+to a small HTTP front in this process (:class:`Front`): it looks at every request's query (the
+``query`` parameter of the URL or of a form body, or a ``application/sparql-query`` body), answers
+``403`` to one that has a ``SERVICE`` keyword (found by the same token scan as ``cstograph
+query``, \\u escapes expanded), and forwards everything else unchanged. ``FROM`` needs no check
+here: the Oxigraph server reads it from the store's named graphs, never from the network.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import http.client
 import os
 import shutil
 import signal
@@ -19,22 +31,32 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from cstograph.errors import StoreError, StoreSpecError
 
 if TYPE_CHECKING:
     from cstograph.stores import StoreSpec
 
-__all__ = ["Server", "free_port", "oxigraph_binary", "serving", "start_server"]
+__all__ = [
+    "Front",
+    "Server",
+    "free_port",
+    "oxigraph_binary",
+    "refused_query",
+    "serving",
+    "start_server",
+]
 
 LOOPBACK = "127.0.0.1"
 
@@ -77,6 +99,10 @@ class Server:
         The server process.
     read_only
         Whether it was started with ``serve-read-only``.
+    front
+        The front that refuses ``SERVICE`` queries (see the module docstring); ``None``
+        when the server was started with ``allow_network=True`` and clients reach the
+        Oxigraph process directly.
     """
 
     location: Path
@@ -85,6 +111,7 @@ class Server:
     process: subprocess.Popen[bytes] = field(repr=False)
     read_only: bool = True
     log: IO[bytes] | None = field(default=None, repr=False)
+    front: Front | None = field(default=None, repr=False)
 
     def error_line(self) -> str:
         """The server's ``Error: ...`` line on stderr (its backtrace left out), if any."""
@@ -136,6 +163,8 @@ class Server:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the server (SIGTERM, then SIGKILL after ``timeout``) and wait for it."""
+        if self.front is not None:
+            self.front.close()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -193,6 +222,7 @@ def start_server(
     port: int | None = None,
     read_only: bool = True,
     timeout: float = 15.0,
+    allow_network: bool = False,
 ) -> Server:
     """Start ``oxigraph serve-read-only`` (or ``serve``) on ``location`` and wait for it.
 
@@ -209,6 +239,10 @@ def start_server(
         ``serve``, which accepts them and must be the only process holding ``location``.
     timeout
         Seconds to wait for the first answer.
+    allow_network
+        Let clients' queries make ``SERVICE`` calls. By default they are refused (403) by a
+        front on ``host:port`` in this process, which forwards every other request to the
+        Oxigraph server on a loopback port of its own.
 
     Returns
     -------
@@ -227,16 +261,28 @@ def start_server(
         what = "no such directory" if not location.exists() else "not an Oxigraph store"
         raise StoreError(f"oxigraph:{location}: {what}")
     binary = oxigraph_binary()
+    front: Front | None = None
     try:
-        if port is None:
-            port = free_port(host)
+        if allow_network:
+            if port is None:
+                port = free_port(host)
+            else:
+                _check_port(host, port)
         else:
-            _check_port(host, port)
+            front = Front(host, port or 0)  # binds now: the port is ours from here on
+            port = front.port
     except OSError as exc:
         why = exc.strerror or " ".join(str(exc).split())
         where = f"{host}:{port}" if port else host
         raise StoreError(f"cannot serve on {where}: {why}") from None
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    oxigraph_host = host if front is None else LOOPBACK
+    oxigraph_port = port if front is None else free_port(LOOPBACK)
+    bind = (
+        f"[{oxigraph_host}]:{oxigraph_port}"
+        if ":" in oxigraph_host
+        else f"{oxigraph_host}:{oxigraph_port}"
+    )
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     command = [
         str(binary),
         "serve-read-only" if read_only else "serve",
@@ -255,18 +301,22 @@ def start_server(
         env={**os.environ, "RUST_BACKTRACE": "0"},
         preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
-    server = Server(location, host, port, process, read_only, log)
+    server = Server(location, host, port, process, read_only, log, front)
+    host_part = f"[{oxigraph_host}]" if ":" in oxigraph_host else oxigraph_host
+    direct = f"http://{host_part}:{oxigraph_port}/query"
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
             why = server.error_line() or f"exit code {process.returncode}"
             server.stop()
-            raise StoreError(f"the Oxigraph server on {bind} did not start: {why}")
-        if _answers(server.url):
+            raise StoreError(f"the Oxigraph server on {shown} did not start: {why}")
+        if _answers(direct):
+            if front is not None:
+                front.start((oxigraph_host, oxigraph_port))
             return server
         if time.monotonic() > deadline:
             server.stop()
-            raise StoreError(f"the Oxigraph server on {bind} did not answer within {timeout:g} s")
+            raise StoreError(f"the Oxigraph server on {shown} did not answer within {timeout:g} s")
         time.sleep(0.05)
 
 
@@ -277,8 +327,11 @@ def serving(
     *,
     host: str = LOOPBACK,
     port: int | None = None,
+    allow_network: bool = False,
 ) -> Iterator[Server]:
-    """A read-only server for a store, stopped (and its scratch copy removed) on exit.
+    """A read-only server for a store, stopped (and its scratch copy removed) on exit;
+    queries calling ``SERVICE`` are refused unless ``allow_network`` (see
+    :func:`start_server`).
 
     An ``oxigraph:DIR`` is served as it is; ``memory`` (the shipped graph and ``data``) from
     a temporary Oxigraph copy built with :func:`cstograph.stores.load_files`.
@@ -303,12 +356,242 @@ def serving(
         if spec.kind == "memory":
             scratch = Path(tempfile.mkdtemp(prefix="cstograph-serve-"))
             location = scratch / "store"
-            load_files(f"oxigraph:{location}", data)
+            load_files(f"oxigraph:{location}", data, allow_network=allow_network)
         else:
             assert spec.path is not None
             location = spec.path
-        with start_server(location, host=host, port=port) as server:
+        with start_server(location, host=host, port=port, allow_network=allow_network) as server:
             yield server
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+# -- the front that refuses SERVICE ----------------------------------------------------------------
+
+#: The largest request body the front reads (a query, not a data set: uploads are refused).
+MAX_BODY = 16 * 1024 * 1024
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+}
+
+
+#: Media types of RDF uploads (Graph Store Protocol): the Oxigraph server parses such a body as
+#: data, never as a query or an update, so the front streams it unread and uncapped.
+RDF_MEDIA_TYPES = frozenset(
+    {
+        "text/turtle",
+        "application/x-turtle",
+        "application/n-triples",
+        "application/n-quads",
+        "application/trig",
+        "text/n3",
+        "application/rdf+xml",
+        "application/ld+json",
+    }
+)
+_RUNNABLE = ("query", "update")
+
+
+def _media(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _queries(target: str, content_type: str, body: bytes) -> list[str]:
+    """Every text in a request that the Oxigraph server could run: each ``query`` and
+    ``update`` value of the URL and of a form body, and any other body whole (a
+    ``sparql-query`` or ``sparql-update`` body, or anything else but RDF data)."""
+    found = [
+        value
+        for key, value in urllib.parse.parse_qsl(
+            urllib.parse.urlsplit(target).query, keep_blank_values=True, errors="replace"
+        )
+        if key in _RUNNABLE
+    ]
+    if body and _media(content_type) not in RDF_MEDIA_TYPES:
+        text = body.decode("utf-8", "replace")
+        if _media(content_type) == "application/x-www-form-urlencoded":
+            found += [
+                value
+                for key, value in urllib.parse.parse_qsl(
+                    text, keep_blank_values=True, errors="replace"
+                )
+                if key in _RUNNABLE
+            ]
+        else:
+            found.append(text)  # a sparql-query body, or anything else: checked all the same
+    return found
+
+
+class _Body:
+    """The next ``length`` bytes of a request, read as the upstream request sends them."""
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self.stream, self.left = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.stream.read(size) if size else b""
+        self.left -= len(data)
+        return data
+
+
+def refused_query(target: str, content_type: str = "", body: bytes = b"") -> str | None:
+    """Why the front refuses a request (a ``SERVICE`` call in its query or update), or
+    None.
+
+    Examples
+    --------
+    >>> refused_query("/query?query=SELECT+*+%7B+SERVICE+%3Chttp://x/%3E+%7B%7D+%7D")
+    'SERVICE <http://x/> would query the network: this server was started without --allow-network'
+    >>> refused_query("/query?query=SELECT+*+%7B+%3Fs+%3Fp+%22SERVICE%22+%7D") is None
+    True
+    """
+    from cstograph.query.tokens import services
+
+    for text in _queries(target, content_type, body):
+        called = services(text)
+        if called:
+            return (
+                f"SERVICE {called[0]} would query the network: "
+                "this server was started without --allow-network"
+            )
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Check, then forward one request to the Oxigraph server and stream its answer back."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 120  # an idle keep-alive connection is closed after this
+    server: Front
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: ``serve`` prints its own lines."""
+
+    def _answer(self, status: int, text: str) -> None:
+        data = (text + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _forward(self) -> None:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self._answer(411, "send the body with a Content-Length")
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        streamed = _media(self.headers.get("Content-Type", "")) in RDF_MEDIA_TYPES
+        if length < 0 or (length > MAX_BODY and not streamed):
+            self.close_connection = True
+            self._answer(413 if length > 0 else 400, "bad or too large Content-Length")
+            return
+        body: bytes | _Body = b""
+        if streamed:
+            body = _Body(self.rfile, length)  # data for the store: passed on unread
+        elif length:
+            body = self.rfile.read(length)
+        why = refused_query(
+            self.path,
+            self.headers.get("Content-Type", ""),
+            body if isinstance(body, bytes) else b"",
+        )
+        if why:
+            self.close_connection = streamed  # the unread body is still on the connection
+            self._answer(403, why)
+            return
+        assert self.server.upstream is not None
+        upstream = http.client.HTTPConnection(*self.server.upstream, timeout=None)
+        try:
+            headers = {
+                k: v
+                for k, v in self.headers.items()
+                if k.lower() not in _HOP_BY_HOP and k.lower() != "content-length"
+            }
+            if length or self.command in ("POST", "PUT"):
+                headers["Content-Length"] = str(length)
+            try:
+                upstream.request(self.command, self.path, body=body or None, headers=headers)
+                response = upstream.getresponse()
+            except OSError:
+                self._answer(502, "the Oxigraph server did not answer")
+                return
+            self._relay(response)
+        finally:
+            upstream.close()
+
+    def _relay(self, response: http.client.HTTPResponse) -> None:
+        self.send_response_only(response.status, response.reason)
+        known = response.getheader("Content-Length")
+        chunked = known is None and self.request_version == "HTTP/1.1"
+        for key, value in response.getheaders():
+            if key.lower() not in _HOP_BY_HOP and key.lower() != "content-length":
+                self.send_header(key, value)
+        if known is not None:
+            self.send_header("Content-Length", known)
+        elif chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.close_connection = True
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        while chunk := response.read1(65536):
+            if chunked:
+                self.wfile.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+            else:
+                self.wfile.write(chunk)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = _forward
+
+
+class Front(ThreadingHTTPServer):
+    """The HTTP front of a served store: listens on ``host:port`` (``0``: a free port),
+    refuses requests whose query calls ``SERVICE`` (:func:`refused_query`), forwards every
+    other request to the Oxigraph server at ``upstream`` once :meth:`start` is called.
+    """
+
+    daemon_threads = True
+    upstream: tuple[str, int] | None = None
+
+    def __init__(self, host: str, port: int) -> None:
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        super().__init__((host, port), _Handler)
+        self.port = int(self.server_address[1])
+        self._thread: threading.Thread | None = None
+
+    def start(self, upstream: tuple[str, int]) -> None:
+        """Forward to ``upstream`` and answer requests in a background thread."""
+        self.upstream = upstream
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="cstograph-serve-front", daemon=True
+        )
+        self._thread.start()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer is no error worth a traceback."""
+
+    def close(self) -> None:
+        """Stop answering and free the port."""
+        if self._thread is not None:
+            self.shutdown()
+            self._thread.join()
+            self._thread = None
+        self.server_close()

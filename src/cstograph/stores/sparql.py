@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cstograph.errors import StoreSpecError
+from cstograph.errors import StoreSpecError, one_line
 from cstograph.stores.backend import (
     DEFAULT_TIMEOUT,
     LoadReport,
@@ -41,7 +41,11 @@ class SparqlBackend:
     cannot_load: str | None = None
 
     def parse(self, text: str, rest: str) -> StoreSpec:
-        parts = urllib.parse.urlsplit(rest)
+        try:
+            parts = urllib.parse.urlsplit(rest)
+            _ = parts.port  # a port that is not a number raises here
+        except ValueError as exc:
+            raise StoreSpecError(f"store {text!r}: not a URL: {one_line(exc)}") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise StoreSpecError(f"store {text!r}: the URL must be http:// or https:// with a host")
         return StoreSpec(self.scheme, url=rest)

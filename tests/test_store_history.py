@@ -61,7 +61,7 @@ def store_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def both(path: Path, claims: str) -> tuple[History, History]:
     """The index read from the quads, and the one over the store's rdflib copy."""
-    fast = history_from_store(stores._open_oxigraph(path), claims=claims)
+    fast = history_from_store(stores.oxigraph.open_read_only(path), claims=claims)
     slow = History(as_memory(stores.open_graph(f"oxigraph:{path}")), claims=claims)
     return fast, slow
 

@@ -1,6 +1,7 @@
 """Stores: specs, an Oxigraph directory built from the shipped graph, all-or-nothing loads
 (a bad file, SIGKILL and Ctrl-C half-way), loading an endpoint over the Graph Store Protocol,
-endpoint errors, and the ``load`` command. Real Oxigraph stores and servers, no mocks."""
+endpoint errors, the ``load`` command, and a toy backend in the registry. Real Oxigraph stores
+and servers, no mocks."""
 
 from __future__ import annotations
 
@@ -436,3 +437,38 @@ def test_load_command_unreachable_url(group, silent_port):
         group, ["load", str(good), "--store", f"sparql:{url}", "--timeout", "0.3"]
     )
     assert (result.exit_code, result.output) == (3, f"Error: {url}: no answer within 0.3 s\n")
+
+
+# -- the registry ------------------------------------------------------------------------------
+
+
+class ToyBackend:
+    """A backend in a few lines: ``toy:NAME`` opens an empty graph and cannot be loaded."""
+
+    scheme = "toy"
+    argument = "NAME"
+    cannot_load = "toys are read-only"
+
+    def parse(self, text, rest):
+        return stores.StoreSpec("toy", url=rest)
+
+    def open(self, spec, files, *, allow_network, timeout):
+        return Graph(identifier=spec.url)
+
+    def count(self, spec, *, timeout):
+        return 0
+
+    def load(self, spec, files, *, shipped, graph_store, timeout, report):
+        raise AssertionError("never called: cannot_load is set")
+
+
+def test_a_registered_backend_is_used_everywhere(monkeypatch):
+    monkeypatch.setitem(stores.BACKENDS, "toy", ToyBackend())
+    assert str(stores.parse_spec("toy:box")) == "toy:box"
+    assert str(stores.open_graph("toy:box").identifier) == "box"
+    assert stores.triple_count("toy:box") == 0
+    with pytest.raises(StoreError) as info:
+        stores.parse_spec("x")
+    assert str(info.value) == "unknown store 'x': use memory, oxigraph:DIR, sparql:URL or toy:NAME"
+    with pytest.raises(StoreError, match=r"^toys are read-only; load into --store oxigraph:DIR or"):
+        stores.load_files("toy:box", [])

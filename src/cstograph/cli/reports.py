@@ -23,6 +23,7 @@ from cstograph.cli.options import (
     span_options,
     year_span,
 )
+from cstograph.io.formats import EXPORT_FORMATS, Format
 
 __all__ = ["PLOT_KINDS", "export", "metrics", "plot", "register", "report", "snapshot"]
 
@@ -121,15 +122,19 @@ def snapshot(
     )
 
 
+def _rdf_label(rdf_format: Format) -> str:
+    return rdf_format.label + (" (inline context)" if rdf_format.prefix_context else "")
+
+
 @click.command(cls=Command)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "jsonld", "nt", "nq", "csv"]),
-    default="ttl",
+    type=click.Choice([*(f.name for f in EXPORT_FORMATS), "csv"]),
+    default=EXPORT_FORMATS[0].name,
     show_default=True,
-    help="Turtle, JSON-LD (inline context), N-Triples, N-Quads, or csv: the relations in the "
-    "columns `cstograph import` reads (README: Analysts' tables).",
+    help=", ".join(_rdf_label(f) for f in EXPORT_FORMATS)
+    + ", or csv: the relations in the columns `cstograph import` reads (README: Analysts' tables).",
 )
 @click.option(
     "--out",

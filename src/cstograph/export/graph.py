@@ -20,12 +20,12 @@ from rdflib.namespace import XSD
 
 from cstograph.errors import ExportFormatError
 from cstograph.index.history import History, Relation
+from cstograph.io import formats
 from cstograph.io.files import write_atomic, write_text_atomic
 from cstograph.model.terms import PREFIXES, RDF, RDFS, TIME
 
 __all__ = [
     "GRAPH_FORMATS",
-    "RDF_EXPORT_FORMATS",
     "canonical",
     "owl_time_view",
     "serialize_rdf",
@@ -38,13 +38,6 @@ GRAPH_FORMATS: dict[str, str] = {
     ".gexf": "GEXF",
     ".json": "node-link JSON",
     ".csv": "CSV edge list",
-}
-#: RDF export formats: the command-line name and rdflib's serializer.
-RDF_EXPORT_FORMATS: dict[str, str] = {
-    "ttl": "turtle",
-    "jsonld": "json-ld",
-    "nt": "nt",
-    "nq": "nquads",
 }
 #: The named graph that N-Quads exports put every triple in.
 EXPORT_GRAPH = URIRef("https://w3id.org/cstograph/graph")
@@ -191,14 +184,16 @@ def owl_time_view(history: History) -> Graph:
 
 
 def serialize_rdf(graph: Graph, fmt: str) -> str:
-    """Serialize a graph as ``ttl``, ``jsonld`` (inline context), ``nt`` or ``nq``.
+    """Serialize a graph in an export format of :data:`cstograph.io.formats.EXPORT_FORMATS`:
+    ``ttl``, ``jsonld`` (inline context), ``nt`` or ``nq``.
 
-    N-Quads puts every triple in the named graph :data:`EXPORT_GRAPH`.
+    A format that carries named graphs (N-Quads) puts every triple in the named graph
+    :data:`EXPORT_GRAPH`; a line-based one (N-Triples, N-Quads) comes sorted by line.
 
     Raises
     ------
     ExportFormatError
-        A format not in :data:`RDF_EXPORT_FORMATS`.
+        A format that is not an export format.
 
     Examples
     --------
@@ -208,23 +203,23 @@ def serialize_rdf(graph: Graph, fmt: str) -> str:
     >>> serialize_rdf(g, "nt").split()[0]
     '<https://w3id.org/cstograph/id/csto>'
     """
-    if fmt not in RDF_EXPORT_FORMATS:
-        known = ", ".join(RDF_EXPORT_FORMATS)
+    rdf_format = formats.by_name(fmt)
+    if rdf_format is None or not rdf_format.export:
+        known = ", ".join(f.name for f in formats.EXPORT_FORMATS)
         raise ExportFormatError(f"unknown RDF export format {fmt!r} (known: {known})")
-    if fmt == "nq":
+    serializer = rdf_format.rdflib_serializer
+    if rdf_format.named_graphs:
         dataset = Dataset()
         named = dataset.graph(EXPORT_GRAPH)
         for triple in graph:
             named.add(triple)
-        text = dataset.serialize(format="nquads")
-    elif fmt == "jsonld":
+        text = dataset.serialize(format=serializer)
+    elif rdf_format.prefix_context:
         context = dict(PREFIXES)
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    elif fmt == "ttl":
-        text = graph.serialize(format="turtle")
+        text = graph.serialize(format=serializer, context=context, auto_compact=True, indent=2)
     else:
-        text = graph.serialize(format="nt")
-    return "\n".join(sorted(text.splitlines())) + "\n" if fmt in ("nt", "nq") else text
+        text = graph.serialize(format=serializer)
+    return "\n".join(sorted(text.splitlines())) + "\n" if rdf_format.line_based else text
 
 
 def write_text(path: Path | str, text: str) -> Path:

@@ -46,18 +46,11 @@ from cstograph.index.oxterms import (
     to_rdflib_typed,
 )
 from cstograph.io.files import check_input
-from cstograph.io.parse import RDF_FORMATS, check_offline_file, new_graph
+from cstograph.io.formats import input_format
+from cstograph.io.parse import check_offline_file, new_graph
 from cstograph.model.kinds import KINDS
 
 __all__ = ["Reader", "oxigraph_triples", "read_all"]
-
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "n3": ox.RdfFormat.N3,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
 
 
 class _Irregular(Exception):
@@ -74,17 +67,15 @@ def oxigraph_triples(path: Path, *, allow_network: bool = False) -> Iterator[Any
     NetworkRefusedError
         A JSON-LD remote context or an RDF/XML DOCTYPE without ``allow_network``.
     """
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
+    rdf_format = input_format(path)
+    fmt = rdf_format.rdflib_parser
     check_input(path)  # a regular file: a FIFO or /dev/zero is refused, not read forever
     if not allow_network:
         check_offline_file(path, fmt)
     try:
         yield from ox.parse(
             path=str(path),
-            format=_OX_FORMATS[fmt],
+            format=rdf_format.oxigraph_format(),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
             without_named_graphs=True,

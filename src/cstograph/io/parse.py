@@ -31,22 +31,11 @@ from cstograph.errors import DataFileError, NetworkRefusedError
 from cstograph.io import paths
 from cstograph.io.compact_memory import CompactMemory
 from cstograph.io.files import read_input
+from cstograph.io.formats import input_format
 from cstograph.model.terms import PREFIXES
 
-__all__ = ["RDF_FORMATS", "as_memory", "load", "parse_file"]
+__all__ = ["as_memory", "load", "parse_file"]
 
-#: File extensions we read, with the rdflib parser for each.
-RDF_FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".n3": "n3",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
 
 _LINE = re.compile(r"at line (\d+)")
 _WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.DOTALL)
@@ -146,10 +135,7 @@ def parse_file(graph: Graph, path: Path | str, *, allow_network: bool = False) -
         Parsing would fetch something from the network and ``allow_network`` is false.
     """
     path = Path(path)
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise DataFileError(str(path), f"unknown RDF file extension (known: {known})")
+    fmt = input_format(path).rdflib_parser
     text = decode(path, read_input(path))  # a regular file: a FIFO or /dev/zero is refused
     if not allow_network:
         _check_offline(path, fmt, text)

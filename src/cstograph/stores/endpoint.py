@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from io import BytesIO
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.sparql import Query
@@ -28,6 +28,13 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from cstograph.errors import StoreError, one_line
+from cstograph.io.formats import N_TRIPLES, RDF_XML, TURTLE, accept_header
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+#: SPARQL results as JSON: what SELECT and ASK are asked to answer in.
+_RESULTS_JSON = "application/sparql-results+json"
 
 __all__ = ["EndpointStore"]
 
@@ -78,8 +85,7 @@ class EndpointStore(SPARQLStore):
             params["default-graph-uri"] = str(default_graph)
         body = urllib.parse.urlencode(params).encode("utf-8")
         headers = {
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9, "
-            "text/turtle;q=0.8",
+            "Accept": accept_header(_RESULTS_JSON, N_TRIPLES.media_type, TURTLE.media_type),
             "Content-Type": "application/x-www-form-urlencoded",
         }
         with self._request(self.url, body, headers, self.timeout) as (content_type, data):
@@ -138,7 +144,7 @@ class EndpointStore(SPARQLStore):
         N-Triples, written as it arrives); return the media type the endpoint answered in."""
         body = urllib.parse.urlencode({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"})
         headers = {
-            "Accept": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
+            "Accept": accept_header(N_TRIPLES.media_type, TURTLE.media_type, RDF_XML.media_type),
             "Content-Type": "application/x-www-form-urlencoded",
         }
         with self._request(self.url, body.encode("utf-8"), headers, self.timeout, sink) as answer:
@@ -150,7 +156,9 @@ class EndpointStore(SPARQLStore):
         row = next(iter(result))
         return int(str(row[0]))  # type: ignore[index]
 
-    def post_graph(self, store_url: str, per_file: Iterable[Iterable[Any]], timeout: float) -> None:
+    def post_graph(
+        self, store_url: str, per_file: Iterable[Iterable[pyoxigraph.Triple]], timeout: float
+    ) -> None:
         """POST triples as N-Triples to the default graph of a Graph Store Protocol endpoint,
         in one request.
 
@@ -161,10 +169,10 @@ class EndpointStore(SPARQLStore):
 
         with tempfile.TemporaryFile() as body:
             for triples in per_file:
-                pyoxigraph.serialize(triples, body, pyoxigraph.RdfFormat.N_TRIPLES)
+                pyoxigraph.serialize(triples, body, N_TRIPLES.oxigraph_format())
             length = body.tell()
             body.seek(0)
             target = store_url + ("&" if "?" in store_url else "?") + "default"
-            headers = {"Content-Type": "application/n-triples", "Content-Length": str(length)}
+            headers = {"Content-Type": N_TRIPLES.media_type, "Content-Length": str(length)}
             with self._request(target, body, headers, timeout):
                 pass

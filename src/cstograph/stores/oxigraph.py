@@ -1,0 +1,167 @@
+"""The ``oxigraph:DIR`` backend: a persistent Oxigraph (RocksDB) directory.
+
+Read through oxrdflib from a read-only ``pyoxigraph.Store``, so it can be read while an
+Oxigraph server holds the directory. Loads build a new store beside the old one (a
+hard-linked checkpoint extended by pyoxigraph's bulk loader) and swap it in
+(:mod:`cstograph.stores.swap`). pyoxigraph and oxrdflib are imported only when a store is
+opened, so the memory store never pays for them.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cstograph.errors import StoreError, one_line
+from cstograph.io import formats
+from cstograph.stores import swap
+from cstograph.stores.backend import (
+    LoadReport,
+    StoreSpec,
+    bind_prefixes,
+    file_quads,
+    refuse_extra_files,
+    shipped_files,
+)
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib import Graph
+
+__all__ = ["BACKEND", "OxigraphBackend", "graph_over", "open_read_only"]
+
+#: Files at least this big go through their own ``bulk_load`` call (parsed in Rust).
+_BULK_FILE_SIZE = 16 * 1024 * 1024
+
+
+class OxigraphBackend:
+    """``oxigraph:DIR``: see the module docstring."""
+
+    scheme: str = "oxigraph"
+    argument: str | None = "DIR"
+    cannot_load: str | None = None
+
+    def parse(self, text: str, rest: str) -> StoreSpec:
+        return StoreSpec(self.scheme, path=Path(rest).expanduser().absolute())
+
+    def open(
+        self, spec: StoreSpec, files: Sequence[Path | str], *, allow_network: bool, timeout: float
+    ) -> Graph:
+        """A read-only graph whose identifier is the store's default graph (where
+        :meth:`load` puts every triple)."""
+        refuse_extra_files(spec, files)
+        return graph_over(open_read_only(_directory(spec)))
+
+    def count(self, spec: StoreSpec, *, timeout: float) -> int:
+        """Quads in the store (every triple :meth:`load` writes is in the default graph)."""
+        path = _directory(spec)
+        if not swap.present(path):
+            return 0
+        return len(open_read_only(path))
+
+    def load(
+        self,
+        spec: StoreSpec,
+        files: Sequence[Path],
+        *,
+        shipped: bool,
+        graph_store: str | None,
+        timeout: float,
+        report: LoadReport,
+    ) -> None:
+        """Build the new store in ``.DIR.new-PID`` and swap it in. A server already serving
+        ``DIR`` keeps the files it has open: restart it to see the new data."""
+        target = _directory(spec)
+        with swap.locked(target, str(spec)):
+            exists = target.exists()
+            if exists and not (target / "CURRENT").is_file():
+                raise StoreError(f"{spec}: not an Oxigraph store (no CURRENT file)")
+            extra: list[Path] = []
+            if not exists and shipped:
+                extra = shipped_files()
+                report.shipped_files = len(extra)
+            report.created = not exists
+            every = [*extra, *files]
+            swap.build_aside(target, lambda aside: _build(aside, target, exists, every, report))
+
+
+BACKEND = OxigraphBackend()
+
+
+def _directory(spec: StoreSpec) -> Path:
+    assert spec.path is not None, "an oxigraph: spec has a directory"
+    return spec.path
+
+
+def open_read_only(path: Path) -> pyoxigraph.Store:
+    """``pyoxigraph.Store.read_only`` on ``path`` (after recovering a half swap), with
+    one-line errors.
+
+    Raises
+    ------
+    StoreError
+        No such directory, not an Oxigraph store, or it cannot be opened.
+    """
+    import pyoxigraph
+
+    swap.recover(path)
+    if not path.exists():
+        raise StoreError(
+            f"oxigraph:{path}: no such directory; build it with "
+            f"`cstograph load FILE --store oxigraph:{path}`"
+        )
+    if not (path / "CURRENT").is_file():
+        raise StoreError(f"oxigraph:{path}: not an Oxigraph store (no CURRENT file)")
+    try:
+        return pyoxigraph.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"oxigraph:{path}: cannot open: {one_line(exc)}") from None
+
+
+def graph_over(ox_store: pyoxigraph.Store) -> Graph:
+    """An rdflib graph (oxrdflib) over the default graph of ``ox_store``, prefixes bound."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    graph = Graph(
+        store=OxigraphStore(store=ox_store),
+        identifier=DATASET_DEFAULT_GRAPH_ID,
+        bind_namespaces="none",
+    )
+    return bind_prefixes(graph)
+
+
+def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: LoadReport) -> None:
+    """Copy the store at ``target`` (if it ``exists``) to ``aside`` and bulk-load ``files``."""
+    import pyoxigraph
+
+    if exists:
+        try:
+            current = pyoxigraph.Store.read_only(str(target))
+            report.triples_before = len(current)
+            current.backup(str(aside))  # hard links to the immutable SST files
+            del current
+        except OSError as exc:
+            raise StoreError(f"oxigraph:{target}: cannot copy: {one_line(exc)}") from None
+    building = pyoxigraph.Store(str(aside))
+    small = [p for p in files if p.stat().st_size < _BULK_FILE_SIZE]
+    try:
+        # each bulk_load call costs ~0.1 s: small files go through one call together
+        building.bulk_extend(q for path in small for q in file_quads(path))
+        for path in files:
+            if path not in small:
+                building.bulk_load(
+                    path=str(path),
+                    format=formats.input_format(path).oxigraph_format(),
+                    base_iri=path.resolve().as_uri(),
+                    to_graph=pyoxigraph.DefaultGraph(),
+                )
+    except SyntaxError as exc:  # checked already: a file changed under us
+        raise StoreError(f"oxigraph:{target}: a file changed while loading: {exc}") from None
+    building.flush()
+    report.triples_after = len(building)
+    del building
+    gc.collect()  # close RocksDB before the swap

@@ -206,23 +206,20 @@ def open_history(
     claims: str = "preferred",
 ) -> History:
     """The interval index of a store and the user's files, built the cheapest way the store
-    allows (:func:`cstograph.index.build.build_index`): for ``memory``, straight from the
-    files (the ontology, the shipped graph and ``extra_files``) by the streaming reader,
-    without an rdflib graph of the relation nodes; otherwise from :func:`open_graph`.
+    allows (each backend's ``history``, through :func:`cstograph.index.build.build_index`):
+    ``memory`` straight from the files (the ontology, the shipped graph and ``extra_files``)
+    by the streaming reader, an Oxigraph directory from its quads, an endpoint from one
+    CONSTRUCT answer.
 
     Examples
     --------
     >>> len(open_history("memory").members("CSTO", year=2007)) > 3
     True
     """
-    parsed = spec if isinstance(spec, StoreSpec) else parse_spec(spec)
-    if parsed.kind == "memory":
-        from cstograph.index.build import Files, build_index
-
-        files = Files(tuple(extra_files), allow_network=allow_network)
-        return build_index(files, claims=claims)
-    graph = open_graph(parsed, extra_files, allow_network=allow_network)
-    return history_of(graph, claims=claims)
+    parsed, backend = _resolve(spec)
+    return backend.history(
+        parsed, extra_files, allow_network=allow_network, timeout=DEFAULT_TIMEOUT, claims=claims
+    )
 
 
 def triple_count(spec: StoreSpec | str, *, timeout: float = DEFAULT_TIMEOUT) -> int:

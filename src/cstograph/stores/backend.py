@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     from rdflib import Graph
 
+    from cstograph.index.history import History
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "Backend",
@@ -135,6 +137,18 @@ class Backend(Protocol):
 
     def count(self, spec: StoreSpec, *, timeout: float) -> int:
         """The number of triples in the store's default graph (0 for no store yet)."""
+
+    def history(
+        self,
+        spec: StoreSpec,
+        files: Sequence[Path | str],
+        *,
+        allow_network: bool,
+        timeout: float,
+        claims: str,
+    ) -> History:
+        """The interval index of the store, built the cheapest way it allows through
+        :func:`cstograph.index.build.build_index` (see :func:`cstograph.stores.open_history`)."""
 
     def load(
         self,

@@ -15,6 +15,8 @@ from cstograph.stores.backend import LoadReport, StoreSpec
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from cstograph.index.history import History
+
 __all__ = ["BACKEND", "MemoryBackend"]
 
 _REBUILT = "the memory store is rebuilt from files on every run"
@@ -37,6 +39,21 @@ class MemoryBackend:
         from cstograph.io.parse import load
 
         return load(files, allow_network=allow_network)
+
+    def history(
+        self,
+        spec: StoreSpec,
+        files: Sequence[Path | str],
+        *,
+        allow_network: bool,
+        timeout: float,
+        claims: str,
+    ) -> History:
+        """Straight from the files by the streaming reader (no rdflib graph of the relation
+        nodes, no parse cache needed)."""
+        from cstograph.index.build import Files, build_index
+
+        return build_index(Files(tuple(files), allow_network=allow_network), claims=claims)
 
     def count(self, spec: StoreSpec, *, timeout: float) -> int:
         from cstograph.io.parse import load

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     from rdflib import Graph
 
+    from cstograph.index.history import History
+
 __all__ = ["BACKEND", "OxigraphBackend", "graph_over", "open_read_only"]
 
 #: Files at least this big go through their own ``bulk_load`` call (parsed in Rust).
@@ -53,6 +55,21 @@ class OxigraphBackend:
         :meth:`load` puts every triple)."""
         refuse_extra_files(spec, files)
         return graph_over(open_read_only(_directory(spec)))
+
+    def history(
+        self,
+        spec: StoreSpec,
+        files: Sequence[Path | str],
+        *,
+        allow_network: bool,
+        timeout: float,
+        claims: str,
+    ) -> History:
+        """From the store's quads, without an rdflib view of the store."""
+        from cstograph.index.build import build_index
+
+        refuse_extra_files(spec, files)
+        return build_index(open_read_only(_directory(spec)), claims=claims)
 
     def count(self, spec: StoreSpec, *, timeout: float) -> int:
         """Quads in the store (every triple :meth:`load` writes is in the default graph)."""

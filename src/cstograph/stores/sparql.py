@@ -28,6 +28,7 @@ from cstograph.stores.backend import (
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from cstograph.index.history import History
     from cstograph.stores.endpoint import EndpointStore
 
 __all__ = ["BACKEND", "SparqlBackend", "client", "graph_store_url"]
@@ -63,6 +64,21 @@ class SparqlBackend:
         store.ping()
         graph = Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
         return bind_prefixes(graph)
+
+    def history(
+        self,
+        spec: StoreSpec,
+        files: Sequence[Path | str],
+        *,
+        allow_network: bool,
+        timeout: float,
+        claims: str,
+    ) -> History:
+        """From one CONSTRUCT answer of the endpoint."""
+        from cstograph.index.build import build_index
+
+        graph = self.open(spec, files, allow_network=allow_network, timeout=timeout)
+        return build_index(graph, claims=claims)
 
     def count(self, spec: StoreSpec, *, timeout: float) -> int:
         return client(_url(spec), timeout=timeout).count()

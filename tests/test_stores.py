@@ -458,6 +458,11 @@ class ToyBackend:
     def count(self, spec, *, timeout):
         return 0
 
+    def history(self, spec, files, *, allow_network, timeout, claims):
+        from cstograph.index.build import build_index
+
+        return build_index(self.open(spec, files, allow_network=False, timeout=1), claims=claims)
+
     def load(self, spec, files, *, shipped, graph_store, timeout, report):
         raise AssertionError("never called: cannot_load is set")
 
@@ -467,6 +472,7 @@ def test_a_registered_backend_is_used_everywhere(monkeypatch):
     assert str(stores.parse_spec("toy:box")) == "toy:box"
     assert str(stores.open_graph("toy:box").identifier) == "box"
     assert stores.triple_count("toy:box") == 0
+    assert stores.open_history("toy:box").all_relations() == []
     with pytest.raises(StoreError) as info:
         stores.parse_spec("x")
     assert str(info.value) == "unknown store 'x': use memory, oxigraph:DIR, sparql:URL or toy:NAME"

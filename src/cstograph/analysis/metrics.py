@@ -104,7 +104,7 @@ def metric_names() -> list[str]:
 
 def _rows_for_year(
     year: int,
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     previous: dict[str, set[str]],
     within: set[str] | None,
     label: dict[str, str],

@@ -211,7 +211,7 @@ def snapshot(
     on: date | str | None = None,
     kinds: Collection[str] | None = None,
     orgs: Iterable[str] | None = None,
-) -> nx.MultiDiGraph:
+) -> nx.MultiDiGraph[str]:
     """The relations possibly in effect during ``year`` (or on day ``on``) as a graph.
 
     Parameters
@@ -248,7 +248,7 @@ def snapshot(
     return graph
 
 
-def _describe(graph: nx.MultiDiGraph, question: Window | None, year: int | None) -> None:
+def _describe(graph: nx.MultiDiGraph[str], question: Window | None, year: int | None) -> None:
     graph.graph["window"] = question.text if question is not None else "all time"
     if year is not None:
         graph.graph["year"] = year
@@ -310,7 +310,7 @@ def snapshots(
     *,
     kinds: Collection[str] | None = None,
     orgs: Iterable[str] | None = None,
-) -> Iterator[tuple[int, nx.MultiDiGraph]]:
+) -> Iterator[tuple[int, nx.MultiDiGraph[str]]]:
     """Yield ``(year, snapshot)`` for every year from ``start`` to ``end`` inclusive.
 
     One sweep: each relation's :func:`year_span` gives up to four boundary years (it may
@@ -370,7 +370,7 @@ def snapshots(
         _drop_cached_views(graph)
 
 
-def _drop_cached_views(graph: nx.MultiDiGraph) -> None:
+def _drop_cached_views(graph: nx.MultiDiGraph[str]) -> None:
     """Break the cycles graph -> cached view -> graph (networkx caches ``G.edges``,
     ``G.degree`` ... on the graph, and they hold it) once the caller has moved on, so that a
     year's graph is freed as soon as the caller drops it rather than at the next full
@@ -411,11 +411,12 @@ class _Sweep:
         self._pred = self._pred.copy()
         self._own_succ, self._own_pred, self._own_keys = set(), set(), set()
 
-    def graph(self) -> nx.MultiDiGraph:
-        graph = nx.MultiDiGraph()
-        graph._node = self._node
-        graph._succ = graph._adj = self._succ
-        graph._pred = self._pred
+    def graph(self) -> nx.MultiDiGraph[str]:
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        # networkx's private storage, not in its stubs (why pyproject.toml caps networkx)
+        graph._node = self._node  # type: ignore[attr-defined]
+        graph._succ = graph._adj = self._succ  # type: ignore[attr-defined]
+        graph._pred = self._pred  # type: ignore[attr-defined]
         return graph
 
     def _keydict(self, u: str, v: str) -> dict[str, dict[str, Any]]:
@@ -489,7 +490,9 @@ class _Sweep:
 # The projection ------------------------------------------------------------------------------
 
 
-def projection(snapshot_graph: nx.MultiDiGraph, orgs: Collection[str] | None = None) -> nx.Graph:
+def projection(
+    snapshot_graph: nx.MultiDiGraph[str], orgs: Collection[str] | None = None
+) -> nx.Graph[str]:
     """States linked by the organizations and forces they share in a snapshot.
 
     Two states are linked when both are members (full member, party/signatory, participation
@@ -523,7 +526,7 @@ def projection(snapshot_graph: nx.MultiDiGraph, orgs: Collection[str] | None = N
         if orgs is not None and v not in orgs:
             continue
         members[v].add(u)
-    result = nx.Graph()
+    result: nx.Graph[str] = nx.Graph()
     result.graph.update(snapshot_graph.graph)
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for org in sorted(members):

@@ -42,7 +42,7 @@ def _patterns() -> list[tuple[object, object, object]]:
     return list(itertools.product([None, *_SUBJECTS], [None, *_PREDICATES], [None, *_OBJECTS]))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(triples_st)
 def test_every_pattern_matches_simple_memory(triples: list[tuple[object, object, object]]) -> None:
     ours, theirs = _pair(triples)
@@ -53,7 +53,7 @@ def test_every_pattern_matches_simple_memory(triples: list[tuple[object, object,
         assert set(got) == set(theirs.triples(pattern)), pattern  # type: ignore[arg-type]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(triples_st, st.lists(st.sampled_from(_patterns()), max_size=4))
 def test_removal_matches_simple_memory(
     triples: list[tuple[object, object, object]], removals: list[tuple[object, object, object]]
@@ -97,7 +97,7 @@ def test_sparql_and_serialization_work_on_it() -> None:
     assert set(again) == set(graph)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     st.lists(
         st.tuples(

@@ -81,7 +81,7 @@ def boundary_days(rows: list[tuple[int, int, int, int | None]]) -> list[int]:
     return days
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(intervals, st.data(), st.integers(0, 3))
 def test_index_matches_sparql_on_days_and_years(rows, data, kind):
     graph = build(rows)
@@ -102,7 +102,7 @@ def test_index_matches_sparql_on_days_and_years(rows, data, kind):
     assert all(r.certain for r in found)  # day-precise bounds are never uncertain
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(intervals, st.integers(0, SPAN))
 def test_members_is_relations_restricted_to_the_organization(rows, offset):
     graph = build(rows)

@@ -233,7 +233,7 @@ def build(rows: list[tuple]) -> Graph:  # type: ignore[type-arg]
     return graph
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(relations, st.integers(1985, 2025), st.integers(0, 25), st.booleans())
 def test_sweep_equals_rebuilding_on_random_graphs(rows, first, length, restrict):
     history = History(build(rows))

@@ -89,9 +89,10 @@ def small_store(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic graph whose bulk load takes several seconds on this machine."""
+    """A synthetic graph of a few thousand relations (about 1.5 MB): what a load has written
+    into the new store when it is interrupted at its pause point."""
     path = tmp_path_factory.mktemp("synth") / "big.ttl"
-    write_turtle(path, 60_000, seed=3)
+    write_turtle(path, 3_000, seed=3)
     return path
 
 
@@ -265,16 +266,21 @@ def test_interrupted_load_leaves_the_store_intact(small_store, big_file, how):
     spec = f"oxigraph:{small_store}"
     before = stores.triple_count(spec)
     answer = rows(stores.open_graph(spec), MEMBERS_2007, native=True)
-    process = subprocess.Popen([sys.executable, "-c", LOADER, spec, str(big_file)])
+    # The loader stops half-way through building the new store (the copy and this file in
+    # it, not yet swapped in), writes the marker and waits while it exists: the signal comes
+    # at that known point, however fast or slow the machine.
+    marker = small_store.parent / "paused"
+    env = {**os.environ, "CSTOGRAPH_TEST_PAUSE_LOAD": str(marker)}
+    process = subprocess.Popen([sys.executable, "-c", LOADER, spec, str(big_file)], env=env)
     try:
-        deadline = time.monotonic() + 60
-        while not listing(small_store) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        deadline = time.monotonic() + 120
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.exists(), "the load never reached its pause point"
         assert listing(small_store), "the load never started building aside"
-        time.sleep(2.0)  # well into the bulk load (about 10 s for this file)
         assert process.poll() is None, "the load finished before it could be interrupted"
         process.send_signal(how)
-        process.wait(5)  # Ctrl-C does not wait for the bulk load to finish
+        process.wait(30)  # Ctrl-C does not wait for the build, which stays paused
     finally:
         if process.poll() is None:
             process.kill()

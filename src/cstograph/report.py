@@ -93,8 +93,8 @@ def _write_all(
     written: list[Path] = []
     (out / "snapshots").mkdir()
     progress(f"Writing snapshots {first}-{last} ...")
-    for year, graph in snapshots(history, first, last):
-        written.append(write_snapshot(graph, out / "snapshots" / f"{year}.graphml"))
+    for year, yearly in snapshots(history, first, last):
+        written.append(write_snapshot(yearly, out / "snapshots" / f"{year}.graphml"))
     progress("Computing metrics ...")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")

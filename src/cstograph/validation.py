@@ -166,13 +166,19 @@ def validate(
     files = paths.input_files(extra, include_graph=include_graph)
     files += [paths.shapes_file(), *paths.violation_queries()]
     key = (paths.fingerprint(files), include_graph, allow_network)
-    if key not in _REPORTS:
+    report = _REPORTS.pop(key, None)
+    if report is None:
         graph = load(extra, include_graph=include_graph, allow_network=allow_network)
-        _REPORTS.clear()
-        _REPORTS[key] = validate_graph(graph)
-    return _REPORTS[key]
+        report = validate_graph(graph)
+    _REPORTS[key] = report  # the most recently used last
+    while len(_REPORTS) > _REPORTS_KEPT:
+        del _REPORTS[next(iter(_REPORTS))]
+    return report
 
 
-#: The last report, by the exact state of the files it read: validating the same unchanged
-#: files again (as a notebook or a test session does) returns it at once.
+#: The last few reports, each by the exact state of the files it read (path, size and
+#: modification time of every input, shape and query file): validating the same unchanged
+#: files again (as a notebook, a session of CLI calls in one process or a test session does)
+#: returns the report at once. One per file set, the least recently used dropped first.
 _REPORTS: dict[tuple[object, ...], ValidationReport] = {}
+_REPORTS_KEPT = 8

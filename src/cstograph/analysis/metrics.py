@@ -73,7 +73,7 @@ class YearSnapshot:
     def __init__(
         self,
         year: int,
-        graph: nx.MultiDiGraph,
+        graph: nx.MultiDiGraph[str],
         within: set[str] | None,
         previous_members: dict[str, set[str]],
         labels: dict[str, str],
@@ -112,7 +112,7 @@ class YearSnapshot:
         return sorted(entities, key=self.label)
 
     @cached_property
-    def states(self) -> nx.Graph:
+    def states(self) -> nx.Graph[str]:
         """The state-to-state projection (:func:`~cstograph.analysis.projection.projection`)
         of the snapshot, restricted as the counts are; made once, when first asked for."""
         return projection(self.graph, orgs=self.within)

@@ -42,7 +42,9 @@ def role_counts(kind: Kind, role_id: str) -> bool:
     return kind.role != "required" or role_id in MEMBERSHIP_ROLE_IDS
 
 
-def projection(snapshot_graph: nx.MultiDiGraph, orgs: Collection[str] | None = None) -> nx.Graph:
+def projection(
+    snapshot_graph: nx.MultiDiGraph[str], orgs: Collection[str] | None = None
+) -> nx.Graph[str]:
     """States linked by the organizations and forces they share in a snapshot.
 
     Two states are linked when both are members (full member, party/signatory, participation
@@ -81,7 +83,7 @@ def projection(snapshot_graph: nx.MultiDiGraph, orgs: Collection[str] | None = N
         if orgs is not None and v not in orgs:
             continue
         members[v].add(u)
-    result = nx.Graph()
+    result: nx.Graph[str] = nx.Graph()
     result.graph.update(snapshot_graph.graph)
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for org in sorted(members):

@@ -193,7 +193,7 @@ def snapshot(
     kinds: Collection[str] | None = None,
     orgs: Iterable[str] | None = None,
     possible: bool = False,
-) -> nx.MultiDiGraph:
+) -> nx.MultiDiGraph[str]:
     """The relations in effect during ``year`` (or on day ``on``) as a graph: held or with
     bounds imprecise there, and with ``possible`` those not excluded too (see
     :func:`cstograph.temporal.grade`).
@@ -232,7 +232,7 @@ def snapshot(
     return graph
 
 
-def _describe(graph: nx.MultiDiGraph, question: Window | None, year: int | None) -> None:
+def _describe(graph: nx.MultiDiGraph[str], question: Window | None, year: int | None) -> None:
     graph.graph["window"] = question.text if question is not None else "all time"
     if year is not None:
         graph.graph["year"] = year
@@ -271,11 +271,12 @@ class _Sweep:
         self._pred = self._pred.copy()
         self._own_succ, self._own_pred, self._own_keys = set(), set(), set()
 
-    def graph(self) -> nx.MultiDiGraph:
-        graph = nx.MultiDiGraph()
-        graph._node = self._node
-        graph._succ = graph._adj = self._succ
-        graph._pred = self._pred
+    def graph(self) -> nx.MultiDiGraph[str]:
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        # networkx's private dicts, shared copy-on-write (networkx pinned below 3.7 for this)
+        graph._node = self._node  # type: ignore[attr-defined]
+        graph._succ = graph._adj = self._succ  # type: ignore[attr-defined]
+        graph._pred = self._pred  # type: ignore[attr-defined]
         return graph
 
     def _keydict(self, u: str, v: str) -> dict[str, dict[str, Any]]:

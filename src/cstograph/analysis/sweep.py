@@ -31,7 +31,7 @@ def snapshots(
     kinds: Collection[str] | None = None,
     orgs: Iterable[str] | None = None,
     possible: bool = False,
-) -> Iterator[tuple[int, nx.MultiDiGraph]]:
+) -> Iterator[tuple[int, nx.MultiDiGraph[str]]]:
     """Yield ``(year, snapshot)`` for every year from ``start`` to ``end`` inclusive.
 
     One sweep: each relation's :func:`~cstograph.temporal.year_span` gives up to four
@@ -96,7 +96,7 @@ def snapshots(
         _drop_cached_views(graph)
 
 
-def _drop_cached_views(graph: nx.MultiDiGraph) -> None:
+def _drop_cached_views(graph: nx.MultiDiGraph[str]) -> None:
     """Break the cycles graph -> cached view -> graph (networkx caches ``G.edges``,
     ``G.degree`` ... on the graph, and they hold it) once the caller has moved on, so that a
     year's graph is freed as soon as the caller drops it rather than at the next full

@@ -43,9 +43,9 @@ GRAPH_FORMATS: dict[str, str] = {
 EXPORT_GRAPH = URIRef("https://w3id.org/cstograph/graph")
 
 
-def canonical(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def canonical(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     """A copy with nodes sorted by id and edges by (source, target, key)."""
-    ordered = nx.MultiDiGraph()
+    ordered: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     ordered.graph.update(sorted(graph.graph.items()))
     for node in sorted(graph.nodes):
         ordered.add_node(node, **dict(sorted(graph.nodes[node].items())))
@@ -54,7 +54,7 @@ def canonical(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return ordered
 
 
-def _edge_rows(graph: nx.MultiDiGraph) -> tuple[list[str], list[list[Any]]]:
+def _edge_rows(graph: nx.MultiDiGraph[str]) -> tuple[list[str], list[list[Any]]]:
     keys = sorted({k for _, _, d in graph.edges(data=True) for k in d})
     columns = ["source", "source_label", "target", "target_label", "id", *keys]
     rows = [
@@ -65,7 +65,7 @@ def _edge_rows(graph: nx.MultiDiGraph) -> tuple[list[str], list[list[Any]]]:
     return columns, rows
 
 
-def _csv_bytes(graph: nx.MultiDiGraph) -> bytes:
+def _csv_bytes(graph: nx.MultiDiGraph[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     columns, rows = _edge_rows(graph)
@@ -96,7 +96,7 @@ def snapshot_format(path: Path | str) -> str:
     return suffix
 
 
-def write_snapshot(graph: nx.MultiDiGraph, path: Path | str) -> Path:
+def write_snapshot(graph: nx.MultiDiGraph[str], path: Path | str) -> Path:
     """Write a snapshot; the format comes from the extension (see :data:`GRAPH_FORMATS`).
 
     Examples

@@ -10,6 +10,8 @@ opened, so the memory store never pays for them.
 from __future__ import annotations
 
 import gc
+import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -168,6 +170,7 @@ def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: L
     try:
         # each bulk_load call costs ~0.1 s: small files go through one call together
         building.bulk_extend(q for path in small for q in file_quads(path))
+        _test_pause_point()
         for path in files:
             if path not in small:
                 building.bulk_load(
@@ -182,3 +185,14 @@ def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: L
     report.triples_after = len(building)
     del building
     gc.collect()  # close RocksDB before the swap
+
+
+def _test_pause_point() -> None:
+    """For tests: with ``CSTOGRAPH_TEST_PAUSE_LOAD=FILE`` set, a build half done (the copy and
+    the small files in the new store, the large files next) writes FILE and waits while it
+    exists, so that a test interrupts a load at this known point instead of after a sleep."""
+    marker = os.environ.get("CSTOGRAPH_TEST_PAUSE_LOAD")
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        while Path(marker).exists():
+            time.sleep(0.01)

@@ -135,7 +135,7 @@ def _group(data: dict[str, Any]) -> str:
     return "other"
 
 
-def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.MultiDiGraph[str]) -> dict[str, tuple[float, float]]:
     """Fixed positions: members (states, then other members) on an outer ring, the
     organizations they belong to in the middle, joint forces between, bases and units just
     outside their host state.
@@ -147,7 +147,7 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     hosts = {u for u, _, d in graph.edges(data=True) if d["kind"] in hosting}
     rings: dict[str, list[str]] = {"outer": [], "organization": [], "force": [], "base": []}
     for node, data in sorted(
-        graph.nodes(data=True), key=lambda nd: (_group(nd[1]) != "state", nd[1].get("label", ""))
+        graph.nodes.items(), key=lambda nd: (_group(nd[1]) != "state", nd[1].get("label", ""))
     ):
         group = _group(data)
         if node in members or node in hosts or group == "state":
@@ -184,7 +184,9 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def _base_numbers(graph: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> dict[str, str]:
+def _base_numbers(
+    graph: nx.MultiDiGraph[str], pos: dict[str, tuple[float, float]]
+) -> dict[str, str]:
     """Bases and units numbered clockwise from the top: diagrams label them by number and
     list the numbers in a key, since their names would overlap."""
     bases = [n for n, d in graph.nodes(data=True) if _group(d) == "base or unit"]
@@ -198,7 +200,7 @@ def _base_numbers(graph: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -
 
 def _draw_network(
     ax: Axes,
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     pos: dict[str, tuple[float, float]],
     labels: dict[str, str] | None,
     title: str,
@@ -270,7 +272,7 @@ def _draw_network(
     return drawn
 
 
-def _legend(fig: Figure, graph: nx.MultiDiGraph, *, ncols: int = 1) -> None:
+def _legend(fig: Figure, graph: nx.MultiDiGraph[str], *, ncols: int = 1) -> None:
     from matplotlib.lines import Line2D
 
     handles = [
@@ -306,7 +308,7 @@ def _legend(fig: Figure, graph: nx.MultiDiGraph, *, ncols: int = 1) -> None:
 
 def _network_data(
     history: History, org: str | None
-) -> tuple[nx.MultiDiGraph, dict[str, tuple[float, float]], dict[str, str]]:
+) -> tuple[nx.MultiDiGraph[str], dict[str, tuple[float, float]], dict[str, str]]:
     orgs = [org] if org else None
     union = snapshot(history, kinds=_network_kinds(), orgs=orgs)
     pos = layout(union)
@@ -315,7 +317,7 @@ def _network_data(
     return union, pos, labels
 
 
-def _base_key(key: Axes, union: nx.MultiDiGraph, labels: dict[str, str]) -> None:
+def _base_key(key: Axes, union: nx.MultiDiGraph[str], labels: dict[str, str]) -> None:
     numbered = sorted(
         (
             (int(labels[n]), d["label"])

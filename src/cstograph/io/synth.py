@@ -153,7 +153,6 @@ class _Generator(Parts):
         used: set[tuple[int, int]] = set()
         roles = [r for r, _ in _ROLES]
         weights = [w for _, w in _ROLES]
-        chunk: list[str] = []
         m, nm = self.membership, self.non_membership
         while not self._full(m.name):
             state, org = self._pair(used, self.states, self.orgs)
@@ -173,7 +172,7 @@ class _Generator(Parts):
                     and not self._full(nm.name)
                 ):
                     # left, then came back: the gap is a stated non-membership
-                    chunk.append(
+                    yield (
                         self._emit(
                             nm.name,
                             f"cs:syn-n{self._next_id():07d} a {nm.cls} ;\n"
@@ -198,7 +197,7 @@ class _Generator(Parts):
                         '    cst:preferenceReason "The earlier start is the better-sourced '
                         'claim." ;\n'
                     )
-                chunk.append(
+                yield (
                     self._emit(
                         m.name,
                         f"{node} a {m.cls} ;\n"
@@ -212,7 +211,7 @@ class _Generator(Parts):
                 if conflict:
                     assert end is not None
                     later = rng.randint(start + 1, end - 1)
-                    chunk.append(
+                    yield (
                         self._emit(
                             m.name,
                             f"{twin} a {m.cls} ;\n"
@@ -224,14 +223,11 @@ class _Generator(Parts):
                         )
                     )
                 previous_end = (end, ep) if end is not None else None
-            if len(chunk) >= 1000:
-                yield "".join(chunk)
-                chunk = []
         # stated non-memberships of states that never joined
         while not self._full(nm.name):
             state, org = self._pair(used, self.states, self.orgs)
             for start, sp, end, ep in self._segments(self.founded[org], 1, open_share=0.6):
-                chunk.append(
+                yield (
                     self._emit(
                         nm.name,
                         f"cs:syn-n{self._next_id():07d} a {nm.cls} ;\n"
@@ -241,15 +237,10 @@ class _Generator(Parts):
                         + self._sources(),
                     )
                 )
-            if len(chunk) >= 1000:
-                yield "".join(chunk)
-                chunk = []
-        yield "".join(chunk)
 
     def contributions(self) -> Iterator[str]:
         rng = self.rng
         used: set[tuple[int, int]] = set()
-        chunk: list[str] = []
         c = self.contribution
         while not self._full(c.name):
             state, force = self._pair(used, self.states, self.forces)
@@ -267,7 +258,7 @@ class _Generator(Parts):
                     what.append(f'cst:unitDescription "{rng.choice(_UNIT_TEXTS)}"')
                 if r >= 0.4:
                     what.append(f"cst:contributedUnit cs:syn-unit-{rng.randrange(self.units):04d}")
-                chunk.append(
+                yield (
                     self._emit(
                         c.name,
                         f"cs:syn-c{self._next_id():07d} a {c.cls} ;\n"
@@ -278,14 +269,9 @@ class _Generator(Parts):
                         + self._sources(),
                     )
                 )
-            if len(chunk) >= 1000:
-                yield "".join(chunk)
-                chunk = []
-        yield "".join(chunk)
 
     def basing(self) -> Iterator[str]:
         rng = self.rng
-        chunk: list[str] = []
         b = self.arrangement
         stationed = b.object_for(CST.MilitaryUnit)
         base = 0
@@ -307,7 +293,7 @@ class _Generator(Parts):
                         f'"{rng.randint(1, 120) * 50}"^^xsd:decimal ;'
                         f" cst:approximation {rng.choice(_APPROX)} ]"
                     )
-                chunk.append(
+                yield (
                     self._emit(
                         b.name,
                         f"cs:syn-b{self._next_id():07d} a {b.cls} ;\n"
@@ -319,14 +305,9 @@ class _Generator(Parts):
                     )
                 )
             base += 1
-            if len(chunk) >= 1000:
-                yield "".join(chunk)
-                chunk = []
-        yield "".join(chunk)
 
     def offices(self) -> Iterator[str]:
         rng = self.rng
-        chunk: list[str] = []
         o = self.office
         post = 0
         while not self._full(o.name):
@@ -334,7 +315,7 @@ class _Generator(Parts):
             for start, sp, end, ep in terms:
                 if self._full(o.name):
                     break
-                chunk.append(
+                yield (
                     self._emit(
                         o.name,
                         f"cs:syn-o{self._next_id():07d} a {o.cls} ;\n"
@@ -345,10 +326,6 @@ class _Generator(Parts):
                     )
                 )
             post += 1
-            if len(chunk) >= 1000:
-                yield "".join(chunk)
-                chunk = []
-        yield "".join(chunk)
 
     def chunks(self) -> Iterator[str]:
         yield (
@@ -357,10 +334,20 @@ class _Generator(Parts):
         )
         yield from self.entities()
         self.stats.entities = self.entity_counts()
-        yield from self.memberships()
-        yield from self.contributions()
-        yield from self.basing()
-        yield from self.offices()
+        for scenario in (self.memberships, self.contributions, self.basing, self.offices):
+            yield from _batched(scenario())
+
+
+def _batched(relations: Iterator[str], size: int = 1000) -> Iterator[str]:
+    """The relations' Turtle joined in pieces of ``size`` relations (the last one shorter)."""
+    batch: list[str] = []
+    for text in relations:
+        batch.append(text)
+        if len(batch) == size:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def turtle_chunks(relations: int, seed: int = 0, stats: SynthStats | None = None) -> Iterator[str]:

@@ -6,10 +6,10 @@ A text's shingles are its runs of ``N`` consecutive words, lower-cased, words be
 ``tests/data/seed-shingles.txt`` holds the hashes of every shingle of the seed document;
 :func:`copied` finds the shingles of a text whose hashes are among them.
 
-Regenerate the file from the repository root, with ``../shared`` beside the checkout::
+Regenerate the file from the repository root, ``SEED`` being the path of the seed document
+(``seed/000_c67d9e9a9e28a94f.txt`` in the shared folder outside the repository)::
 
-    .venv/bin/python -m tests.shingles ../shared/seed/000_c67d9e9a9e28a94f.txt \\
-        > tests/data/seed-shingles.txt
+    .venv/bin/python -m tests.shingles "$SEED" > tests/data/seed-shingles.txt
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def read(path: Path = SEED_SHINGLES) -> set[str]:
 
 def render(source: str, text: str, n: int = N) -> Iterable[str]:
     yield f"# sha256[:16] of every normalised {n}-word shingle of {source}"
-    yield "# regenerate: python -m tests.shingles ../shared/seed/FILE (see tests/shingles.py)"
+    yield "# regenerate: python -m tests.shingles SEED (see tests/shingles.py)"
     yield from sorted(hashes(text, n))
 
 

@@ -221,7 +221,13 @@ def test_changes_between_years():
     changes = {(r["change"]["value"], r["member"]["value"].rsplit("/", 1)[1]) for r in rows}
     assert ("left", "betaland") in changes
     assert ("left", "alphaland") in changes
-    assert ("joined", "deltaland") in changes  # participation frozen began in 2011
+    # participation frozen began in 2011: a change of role, as diff says, not a join
+    assert ("role changed", "deltaland") in changes
+    delta = next(r for r in rows if r["member"]["value"].endswith("deltaland"))
+    assert (delta["roleBefore"]["value"], delta["roleAfter"]["value"]) == (
+        "full member",
+        "participation frozen",
+    )
 
 
 def test_conflicting_claims_lists_uzbekistan():

@@ -19,6 +19,7 @@ from cstograph.cli.options import (
     data_options,
     format_option,
     open_data,
+    possible_option,
     store_option,
     store_spec,
     time_options,
@@ -144,6 +145,7 @@ def validate(files: tuple[Path, ...], only: bool, allow_network: bool, fmt: str)
     "declares; in your own queries an entity name). Repeatable.",
 )
 @time_options
+@possible_option
 @data_options
 @format_option("table", "csv", "tsv", "json")
 def query(
@@ -155,6 +157,7 @@ def query(
     on: str | None,
     from_: str | None,
     to_: str | None,
+    possible: bool,
     data: tuple[Path, ...],
     allow_network: bool,
     fmt: str,
@@ -165,7 +168,9 @@ def query(
     xsd: wd: cshp: are declared for you. --year, --on, --from/--to bind ?from (the first
     day of the window) and ?to (the day after its last), both xsd:date; an interval
     [start, end) is in the window when start < ?to and (no end or end > ?from).
-    --format json gives SPARQL 1.1 JSON results.
+    A named query says when its rows hold by the rule every command uses (a grade column:
+    held, bounds imprecise, and with --possible not excluded). --format json gives
+    SPARQL 1.1 JSON results.
     """
     from cstograph.query.named import named_queries
 
@@ -199,8 +204,19 @@ def query(
     source = named.text if named else text
     prepare(source, allow_network=allow_network)  # report a bad query before loading
     graph = open_data(data, allow_network, native=True)
-    bindings = bind_parameters(graph, named, params, **when(year, on, from_, to_), text=source)
-    result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
+    times = when(year, on, from_, to_)
+    bindings = bind_parameters(graph, named, params, **times, text=source)
+    if named is not None:
+        from cstograph.query.graded import run_named
+        from cstograph.temporal import window
+
+        result = run_named(
+            graph, named, bindings, window(**times), possible=possible, allow_network=allow_network
+        )
+    else:
+        if possible:
+            raise click.UsageError("--possible applies to named queries only")
+        result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
     click.echo(render_sparql(result, fmt))
 
 

@@ -159,12 +159,12 @@ class History:
         """Every relation of the index, sorted by start, each marked certain."""
         return list(self._relations)
 
-    def _select(
+    def select(
         self, relations: Iterable[Relation], question: Window | None, possible: bool = False
     ) -> list[Relation]:
         """The relations graded in ``question`` (:func:`cstograph.temporal.grade`), each
         with its grade: held and bounds imprecise ones, and not excluded ones if
-        ``possible``."""
+        ``possible``. Every answer in time goes through here."""
         chosen = []
         for relation in relations:
             found = graded(relation, question)
@@ -216,7 +216,7 @@ class History:
             and (subject_id is None or r.subject.id == subject_id)
             and (object_id is None or r.object.id == object_id)
         ]
-        return self._select(found, question, possible)
+        return self.select(found, question, possible)
 
     def members(
         self,
@@ -285,11 +285,13 @@ class History:
         org: str | None = None,
         kind: str | None = None,
         possible: bool = False,
+        among: Collection[str] | None = None,
     ) -> list[Change]:
         """What changed between two times: relations that joined, left or changed role.
 
         A year (``2005``) compares "in effect at any time during the year"; a date compares
-        that day. Relations are matched by kind, subject and object.
+        that day. Relations are matched by kind, subject and object. ``among``: only the
+        relations with these ids (a named query's choice).
 
         Examples
         --------
@@ -307,31 +309,49 @@ class History:
             return window(year=text) if len(text) == 4 else window(on=text)
 
         org_id = self.resolve(org).id if org else None
+        negates = {k.name: k.negates for k in KINDS if k.negates}
+        kinds: set[str] | None
+        if kind is not None and kind in negates.values():
+            kinds = {kind} | {k for k, v in negates.items() if v == kind}
+        else:
+            kinds = {kind} if kind else None
 
         def state(t: str | int | date) -> dict[tuple[str, str, str], list[Relation]]:
             found = defaultdict(list)
-            for r in self._select(self.relations(kind, object=org_id), question(t), possible):
-                found[(r.kind, r.subject.id, r.object.id)].append(r)
+            pool = [
+                r
+                for r in self.relations(None, object=org_id)
+                if (kinds is None or r.kind in kinds) and (among is None or r.id in among)
+            ]
+            for r in self.select(pool, question(t), possible):
+                found[(negates.get(r.kind, r.kind), r.subject.id, r.object.id)].append(r)
             return found
+
+        def roles(relations: list[Relation]) -> list[str]:
+            return sorted({r.role or "" for r in relations if r.kind not in negates})
+
+        def stated(relations: list[Relation]) -> str | None:
+            """What a time says when it has no relation: a stated absence, or nothing."""
+            labels = sorted({known_kind(r.kind).label for r in relations if r.kind in negates})
+            return "; ".join(labels) or None
 
         before, after = state(t1), state(t2)
         changes = []
         for key in sorted(set(before) | set(after)):
             old, new = before.get(key, []), after.get(key, [])
-            old_roles = sorted({r.role or "" for r in old})
-            new_roles = sorted({r.role or "" for r in new})
-            if old and new and old_roles == new_roles:
-                continue
-            sample = (new or old)[0]
-            change = "joined" if not old else "left" if not new else "role changed"
+            old_roles, new_roles = roles(old), roles(new)
+            if old_roles == new_roles:
+                continue  # the same roles, or no relation at either time (stated or not)
+            sample = next(r for r in new + old if r.kind not in negates)
+            change = "joined" if not old_roles else "left" if not new_roles else "role changed"
             changes.append(
                 Change(
                     change=change,
                     kind=key[0],
                     subject=sample.subject,
                     object=sample.object,
-                    role_before="; ".join(old_roles) or None if old else None,
-                    role_after="; ".join(new_roles) or None if new else None,
+                    role_before="; ".join(old_roles) or None if old_roles else stated(old),
+                    role_after="; ".join(new_roles) or None if new_roles else stated(new),
                     certain=all(r.certain for r in old + new),
                     relations=tuple(sorted({r.id for r in old + new})),
                 )

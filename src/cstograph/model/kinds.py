@@ -131,6 +131,10 @@ class Kind:
     timeline
         The outline of its bars on the membership timeline, a matplotlib line style (``"-"``,
         ``"--"``); ``None``: not on the timeline.
+    negates
+        The kind this one states the absence of (a stated non-membership negates
+        member-of): ``diff`` reads both as one status, so a statement that a state is not
+        a member is no change when it was no member before either.
     synthetic_share
         The share of relations of this kind in graphs made by ``cstograph synth``; a kind
         given a share needs a scenario in :mod:`cstograph.io.synth` (0: none made).
@@ -148,6 +152,7 @@ class Kind:
     counts_as: str | None = None
     style: Style | None = None
     timeline: Dash | None = None
+    negates: str | None = None
     synthetic_share: float = 0.0
 
     def subject_predicates(self) -> tuple[URIRef, ...]:
@@ -187,6 +192,7 @@ KINDS: list[Kind] = [
         object=(Link(CST.nonMemberOf),),
         style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999", layer=1),
         timeline="--",
+        negates="member-of",
         synthetic_share=0.12,
     ),
     Kind(

@@ -145,7 +145,12 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A difference between two times: a relation that began, ended or changed role."""
+    """A difference between two times: a relation that began, ended or changed role.
+
+    ``role_before`` / ``role_after``: the roles at each time, ``None`` where there was no
+    relation (or, for ``role_before`` of member-of, ``"stated non-member"`` where a source
+    says so). ``summary`` says it in words: ``"Uzbekistan: full member -> suspended"``.
+    """
 
     change: str  # "joined", "left" or "role changed"
     kind: str
@@ -156,7 +161,13 @@ class Change:
     certain: bool
     relations: tuple[str, ...]
 
+    @property
+    def summary(self) -> str:
+        none = "no relation" if self.kind != "member-of" else "not a member"
+        return f"{self.subject.label}: {self.role_before or none} -> {self.role_after or none}"
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["relations"] = list(self.relations)
+        data["summary"] = self.summary
         return data

@@ -6,6 +6,13 @@ Each ``NAME.rq`` opens with comment lines: a description, then one ``# param NAM
 which ``--year``, ``--on`` and ``--from/--to`` bind (``?from`` the first day of the window,
 ``?to`` the day after its last; an interval [start, end) is in the window when
 ``start < ?to`` and it has no end or ``end > ?from``).
+
+A ``# graded: ?VAR ...`` line hands the question of *when* to the interval index: the
+query picks which relations (``?VAR`` holds each relation node) and
+:func:`cstograph.query.graded.run_named` keeps the rows whose relations the index grades in
+the window, by the one rule every command uses (:func:`cstograph.temporal.grade`), and adds
+their ``grade``. ``# graded: ?VAR changes YEAR1 YEAR2`` compares two years instead, as
+``cstograph diff`` does.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from cstograph.errors import InputError
 
 __all__ = ["NamedQuery", "Param", "named_queries"]
 
+_GRADED = re.compile(r"#\s*graded:\s*((?:\?\w+\s*)+?)(?:\s*changes\s+(\w+)\s+(\w+))?\s*$")
 _PARAM = re.compile(
     r"#\s*param\s+(\w+):\s*(entity|year|date|text)\s*\((required|optional)\)\s*-\s*(.*)"
 )
@@ -43,6 +51,10 @@ class NamedQuery:
     params: tuple[Param, ...]
     uses_window: bool
     text: str
+    #: the variables holding the relation nodes the interval index grades (``# graded:``)
+    graded: tuple[str, ...] = ()
+    #: the two year parameters a ``changes`` query compares
+    changes: tuple[str, str] | None = None
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -56,18 +68,27 @@ def _parse(name: str, text: str) -> NamedQuery:
     description: list[str] = []
     params = []
     uses_window = False
+    graded: tuple[str, ...] = ()
+    changes = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         match = _PARAM.match(line)
-        if match:
+        grading = _GRADED.match(line)
+        if grading:
+            graded = tuple(v.lstrip("?") for v in grading.group(1).split())
+            if grading.group(2):
+                changes = (grading.group(2), grading.group(3))
+        elif match:
             pname, ptype, required, pdesc = match.groups()
             params.append(Param(pname, ptype, required == "required", pdesc.strip()))
         elif line.lstrip("# ").startswith("window:"):
             uses_window = True
         else:
             description.append(line.lstrip("#").strip())
-    return NamedQuery(name, " ".join(description), tuple(params), uses_window, text)
+    return NamedQuery(
+        name, " ".join(description), tuple(params), uses_window, text, graded, changes
+    )
 
 
 @cache

@@ -53,6 +53,9 @@ def test_members_json_shape():
         "title": "Test notes",
         "locator": "row 1",
         "note": "first spell",
+        "url": None,
+        "issued": None,
+        "kind": None,
     }
     for key in ("id", "role", "end_qualifier", "start_qualifier", "conflicts_with"):
         assert key in alpha

@@ -132,3 +132,20 @@ def test_a_whole_answer_has_no_note():
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0 and result.stderr == ""
     assert "Uzbekistan" in result.stdout
+
+
+def test_metrics_name_the_organizations_recorded_in_part():
+    from cstograph import load
+    from cstograph.index.history import History
+    from cstograph.index.notes import coverage_of
+
+    result = subprocess.run([CSTOGRAPH, "metrics", "--from", "2020", "--to", "2020"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0
+    history = History(load())
+    for name in ("NATO", "SCO", "CSTO", "CIS"):
+        coverage = coverage_of(history, name)
+        assert coverage is not None
+        said = f"note: {coverage.organization.label} is recorded in part"
+        assert (said in result.stderr) is (not coverage.whole), name
+    assert "note:" not in result.stdout

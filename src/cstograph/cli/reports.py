@@ -59,7 +59,8 @@ def metrics(
     projection, and the share of relations involving Russia.
 
     One row per year, metric and entity, for every year --from/--to touches (default: the
-    data's years); --list gives each metric's definition.
+    data's years); --list gives each metric's definition. With a table, notes on standard
+    error name the organizations recorded only in part.
     """
     from cstograph.analysis.metrics import COLUMNS, definitions, metrics_table
     from cstograph.cli.render import render_records
@@ -71,6 +72,13 @@ def metrics(
     first, last = year_span(history, from_, to_)
     rows = metrics_table(history, first, last, org=org, metrics=list(metric_names) or None)
     click.echo(render_records(rows, fmt, COLUMNS))
+    if fmt == "table":
+        from cstograph.cli.render import render_notes
+        from cstograph.index.notes import coverage_notes
+
+        notes = coverage_notes(history, {row["id"] for row in rows})
+        if notes:
+            click.echo(render_notes(notes), err=True)
 
 
 @click.command(cls=Command)

@@ -11,6 +11,7 @@ organization in a window.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +22,7 @@ from cstograph.model.records import Entity, Relation
 from cstograph.model.terms import CST, ORG, RDFS, SCHEMA, short_name
 from cstograph.temporal import FOREVER, Precision, Window
 
-__all__ = ["Coverage", "Lineage", "answer_notes", "coverage_of", "lineage_of"]
+__all__ = ["Coverage", "Lineage", "answer_notes", "coverage_notes", "coverage_of", "lineage_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +204,24 @@ def answer_notes(
     if coverage is not None and not coverage.whole:
         notes.append(f"Recorded in part: {coverage.comment}")
     return notes
+
+
+def coverage_notes(history: History, entity_ids: Iterable[str]) -> list[str]:
+    """One sentence per organization among ``entity_ids`` that the graph records only in
+    part, saying what is recorded (for answers and figures that count members).
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> coverage_notes(History(load()), ["cs:csto", "cs:nato"])[0][:44]
+    'North Atlantic Treaty Organization is record'
+    """
+    notes = []
+    for entity_id in sorted(set(entity_ids)):
+        node = history.iri(entity_id)
+        if history.graph.value(node, CST.coverage) is None:
+            continue
+        coverage = coverage_of(history, entity_id)
+        if coverage is not None and not coverage.whole:
+            notes.append(f"{coverage.organization.label} is recorded in part: {coverage.comment}")
+    return sorted(notes)

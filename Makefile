@@ -83,8 +83,20 @@ vendor-js:
 	cp "$$tmp/vis-timeline/package/LICENSE.md" $(VENDOR)/vis-timeline.LICENSE.md; \
 	cp "$$tmp/vis-timeline/package/LICENSE.MIT.txt" $(VENDOR)/vis-timeline.LICENSE.MIT.txt; \
 	cp "$$tmp/vis-timeline/package/LICENSE.Apache-2.0.txt" $(VENDOR)/vis-timeline.LICENSE.Apache-2.0.txt; \
+	rm -rf $(VENDOR)/bundled; mkdir -p $(VENDOR)/bundled; \
+	for name in vis-network vis-timeline; do \
+	  node -e 'const p = require(process.argv[1]); for (const d of Object.keys(p.peerDependencies || {})) console.log(d + "@" + p.devDependencies[d]);' \
+	    "$$tmp/$$name/package/package.json"; \
+	done | sort -u > "$$tmp/bundled"; \
+	sed -n 's|.*core-js/blob/v\([0-9.]*\)/LICENSE.*|core-js@\1|p' $(VENDOR)/vis-timeline-graph2d.min.js | head -1 >> "$$tmp/bundled"; \
+	while read -r dep; do \
+	  dir="$$tmp/dep-$$(echo "$$dep" | tr '/@' '__')"; mkdir -p "$$dir"; \
+	  file=$$(cd "$$dir" && npm pack --silent "$$dep"); tar xzf "$$dir/$$file" -C "$$dir"; \
+	  licence=$$(ls "$$dir"/package/LICEN[CS]E* "$$dir"/package/license* 2>/dev/null | head -1); \
+	  cp "$$licence" "$(VENDOR)/bundled/$$(echo "$$dep" | tr '/' '_').LICENSE.txt"; \
+	done < "$$tmp/bundled"; \
 	cp "$$tmp/VERSIONS" $(VENDOR)/VERSIONS; \
-	echo "Vendored into $(VENDOR):"; cat $(VENDOR)/VERSIONS
+	echo "Vendored into $(VENDOR):"; cat $(VENDOR)/VERSIONS; ls $(VENDOR)/bundled
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

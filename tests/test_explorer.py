@@ -292,6 +292,11 @@ def test_timeline_conflicts_and_coverage_are_shown(opened, history, data):
         and any(run[2] != "n" for run in r["years"])
     )
     assert page.evaluate("window.cstograph.ganttItems()") == expected
+    page.uncheck("#kind-not-member-of")  # the timeline follows the kind filter too
+    kinds = {r["id"]: r["kind"] for r in data["relations"]}
+    left = [i for i in expected if kinds[i] != "not-member-of"]
+    assert len(left) < len(expected)
+    assert page.evaluate("window.cstograph.ganttItems()") == left
     bars = page.locator("#gantt .vis-item")
     assert bars.filter(has_text="suspended").count() >= 1
     assert page.locator("#gantt .vis-item.disputed").count() >= 1

@@ -317,7 +317,14 @@ def explorer_data(history: History) -> dict[str, Any]:
         edges.extend((org, other, "lineage") for other in covered if other != org and other in ends)
     from cstograph.explore.layout import stable_layout
 
-    positions = stable_layout(ends, edges)
+    # the fisheye centres on the state with the most relations: the crowded middle
+    links: dict[str, int] = {}
+    for u, v, _ in edges:
+        for end in (u, v):
+            if groups.get(end) == "state":
+                links[end] = links.get(end, 0) + 1
+    focus = max(sorted(links), key=lambda s: links[s]) if links else None
+    positions = stable_layout(ends, edges, focus=focus)
     for node in nodes:
         node["x"], node["y"] = positions[node["id"]]
     return {

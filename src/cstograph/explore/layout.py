@@ -31,9 +31,9 @@ _WEIGHTS = {
     "lineage": 0.8,
 }
 #: networkx's optimal distance between nodes (its default for ~90 nodes is about 0.1).
-_SPACING = 0.16
+_SPACING = 0.25
 #: The fisheye's power: below 1 spreads the focus's neighbourhood.
-_FISHEYE = 0.55
+_FISHEYE = 0.45
 #: The pull that keeps a separate component (a body with its own members only) in view.
 _TETHER = 0.05
 

@@ -132,10 +132,23 @@
     edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.5 }
   });
 
+  /** ``text`` in lines of at most ``width`` characters, at most ``lines`` of them. */
+  function wrap(text, width, lines) {
+    var out = [];
+    var line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { out.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    });
+    if (line) out.push(line);
+    if (out.length > lines) { out = out.slice(0, lines); out[lines - 1] = out[lines - 1] + "\u2026"; }
+    return out.join("\n");
+  }
+
   function nodeItem(id, disputed) {
     var n = nodes[id];
     var style = GROUP_STYLE[n.group] || GROUP_STYLE.other;
-    var label = n.group !== "state" && n.group !== "organization" && n.short.length > 24 ? n.short.slice(0, 23) + "\u2026" : n.short;
+    var label = n.group === "state" ? n.short : wrap(n.short, n.group === "organization" ? 22 : 20, 2);
     return {
       id: id,
       x: n.x * SCALE_X,
@@ -235,8 +248,8 @@
     r.src.forEach(function (c) { var k = numbering(c); if (numbers.indexOf(k) < 0) numbers.push(k); });
     what.appendChild(el("sup", { className: "refs", text: numbers.join(",") }));
     what.appendChild(el("div", { className: "dates", text: span(r) }));
-    if (r.unit) what.appendChild(el("div", { className: "type", text: r.unit }));
-    if (r.personnel) what.appendChild(el("div", { className: "type", text: r.personnel }));
+    if (r.unit) what.appendChild(el("div", { className: "unit", text: r.unit }));
+    if (r.personnel) what.appendChild(el("div", { className: "unit", text: r.personnel }));
     tr.appendChild(what);
     var grade = el("td");
     if (year !== null) {
@@ -322,7 +335,7 @@
   DATA.kinds.forEach(function (k) {
     var box = el("input", { type: "checkbox", value: k.name, id: "kind-" + k.name });
     box.checked = true;
-    box.addEventListener("change", function () { state.kinds[k.name] = box.checked; drawYear(); });
+    box.addEventListener("change", function () { state.kinds[k.name] = box.checked; drawYear(); drawGantt(); });
     kindBox.appendChild(el("label", { "for": "kind-" + k.name }, [box, " " + k.label]));
   });
   document.getElementById("possible").addEventListener("change", function (e) {
@@ -353,6 +366,7 @@
     state.org = org;
     orgSelect.value = org;
     drawYear();
+    frame();
     drawGantt();
   }
 
@@ -493,7 +507,7 @@
 
   function drawGantt() {
     var rows = relations.filter(function (r) {
-      return (r.kind === "member-of" || r.kind === "not-member-of") && inScope(r) &&
+      return (r.kind === "member-of" || r.kind === "not-member-of") && state.kinds[r.kind] && inScope(r) &&
         r.years.some(function (run) { return run[2] !== "n" || state.possible; });
     });
     var items = [];
@@ -503,7 +517,8 @@
     rows.forEach(function (r) {
       var org = r.o;
       var groupId = state.org ? r.s : org + "|" + r.s;
-      groups[groupId] = { id: groupId, content: nameOf(r.s), order: nameOf(r.s), treeLevel: state.org ? 1 : 2 };
+      var who = nameOf(r.s);
+      groups[groupId] = { id: groupId, content: who.length > 34 ? who.slice(0, 33) + "\u2026" : who, title: who, order: who, treeLevel: state.org ? 1 : 2 };
       (orgs[org] = orgs[org] || {})[groupId] = true;
       var colour = r.kind === "not-member-of" ? "#bdbdbd" : colourOf(r);
       var start = dayOf(r.from, false);
@@ -574,11 +589,21 @@
   notes();
   drawGantt();
   drawYear();
-  // one view for every year (zoom and pan are the reader's; a resize brings it back)
+  // one view for every year of an organization (zoom and pan are the reader's): the box of
+  // every node the filter ever shows, so playing the years never moves the camera
   function frame() {
     var box = container.getBoundingClientRect();
-    var scale = Math.min(box.width / (2 * SCALE_X + 140), box.height / (2 * SCALE_Y + 60));
-    network.moveTo({ position: { x: 0, y: 0 }, scale: scale, animation: false });
+    var ids = {};
+    relations.forEach(function (r) {
+      if (r.preferred !== false && inScope(r)) { ids[r.s] = true; ids[r.to] = true; }
+    });
+    var xs = [], ys = [];
+    Object.keys(ids).forEach(function (id) { xs.push(nodes[id].x * SCALE_X); ys.push(-nodes[id].y * SCALE_Y); });
+    if (!xs.length) { xs = [-SCALE_X, SCALE_X]; ys = [-SCALE_Y, SCALE_Y]; }
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    var scale = Math.min(box.width / (x1 - x0 + 180), box.height / (y1 - y0 + 90), 1.6);
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
   }
   frame();
   window.addEventListener("resize", frame);

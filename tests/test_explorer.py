@@ -242,6 +242,18 @@ def test_the_slider_changes_who_is_a_member(opened, preferred):
         assert ("Uzbekistan" in text) is (year == 2008)
 
 
+def test_play_runs_the_years(opened):
+    page = opened.page
+    first, last = page.evaluate("window.cstograph.span")
+    page.click("#play")  # at the last year: starts again from the first
+    page.wait_for_function(f"() => window.cstograph.year() > {first + 1}")
+    page.click("#play")  # pause
+    stopped = page.evaluate("window.cstograph.year()")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.cstograph.year()") == stopped < last
+    assert page.locator("#year-label").inner_text() == str(stopped)
+
+
 def test_clicking_a_node_opens_its_card(opened):
     page = opened.page
     _slide_to(page, 2013)

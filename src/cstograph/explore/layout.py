@@ -83,10 +83,41 @@ def stable_layout(
     ys = [p[1] for p in points.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
-    return {
-        node: (round((p[0] - cx) / half, 4), round((p[1] - cy) / half, 4))
-        for node, p in sorted(points.items())
-    }
+    square = {node: ((p[0] - cx) / half, (p[1] - cy) / half) for node, p in points.items()}
+    square = _apart(square)
+    return {node: (round(p[0], 4), round(p[1], 4)) for node, p in sorted(square.items())}
+
+
+def _apart(
+    points: dict[str, tuple[float, float]], gap: float = 0.11, rounds: int = 80
+) -> dict[str, tuple[float, float]]:
+    """Push nodes closer than ``gap`` apart (half the shortfall each, in name order), so
+    labels of neighbours do not sit on each other; kept inside [-1, 1]²."""
+    moved = dict(points)
+    names = sorted(moved)
+    for _ in range(rounds):
+        changed = False
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                (ax, ay), (bx, by) = moved[a], moved[b]
+                d = math.dist((ax, ay), (bx, by))
+                if d >= gap:
+                    continue
+                changed = True
+                if d == 0:
+                    ux, uy = 1.0, 0.0
+                else:
+                    ux, uy = (bx - ax) / d, (by - ay) / d
+                push = (gap - d) / 2
+                moved[a] = (_clamp(ax - ux * push), _clamp(ay - uy * push))
+                moved[b] = (_clamp(bx + ux * push), _clamp(by + uy * push))
+        if not changed:
+            break
+    return moved
+
+
+def _clamp(value: float) -> float:
+    return max(-1.0, min(1.0, value))
 
 
 def _fisheye(

@@ -149,7 +149,7 @@
     var n = nodes[id];
     var style = GROUP_STYLE[n.group] || GROUP_STYLE.other;
     var label = n.group === "state" ? n.short : wrap(n.short, n.group === "organization" ? 22 : 20, 2);
-    return {
+    var item = {
       id: id,
       x: n.x * SCALE_X,
       y: -n.y * SCALE_Y,
@@ -164,8 +164,16 @@
         hover: { background: style.color, border: "#111111" }
       },
       borderWidth: disputed ? 3 : 1,
-      font: n.group === "organization" ? { size: 15, face: "DejaVu Sans, Arial, sans-serif", bold: { size: 15 } } : (n.group === "state" ? { size: 13 } : { size: 10, color: "#4a4f55" })
+      font: n.group === "organization" ? { size: 15 } : (n.group === "state" ? { size: 13 } : { size: 10, color: "#4a4f55" })
     };
+    // bases, units, people and parliaments: named when zoomed in (or on hover), so the
+    // states and organizations stay readable at the first view
+    var minor = n.group === "base or unit" || n.group === "person" || n.group === "other";
+    if (minor || n.short.length > 36) {
+      item.font = { size: 10, color: "#4a4f55" };
+      item.scaling = { label: { enabled: false, drawThreshold: 12 } };
+    }
+    return item;
   }
 
   function edgeItem(r, g) {
@@ -408,7 +416,9 @@
       groups.appendChild(el("span", {}, [shapeSvg(GROUP_STYLE[g].shape, GROUP_STYLE[g].color), GROUP_STYLE[g].legend]));
 
     });
-    groups.appendChild(el("span", { text: "\u26a0 has a disputed claim" }));
+    var ring = shapeSvg("circle", GROUP_STYLE.state.color);
+    ring.firstChild.setAttribute("stroke", "#c0392b"); ring.firstChild.setAttribute("stroke-width", "2.5");
+    groups.appendChild(el("span", {}, [ring, "red ring: a disputed claim that year (\u26a0 in cards)"]));
     var roles = el("div", {}, [el("h4", { text: "Edge colour: role or kind" })]);
     var seen = {};
     relations.forEach(function (r) { seen[r.role || ("kind:" + r.kind)] = true; });

@@ -216,6 +216,7 @@ def _coverage(history: History, sources: _Sources) -> dict[str, dict[str, Any]]:
             if isinstance(s, URIRef)
         )
         found[short_name(org)] = {
+            "label": history.label(org),
             "whole": bool(whole.toPython()) if isinstance(whole, Literal) else False,
             "roles": roles,
             "from": str(start) if start is not None else "",

@@ -441,21 +441,22 @@
 
   function notes() {
     var cov = document.getElementById("coverage");
-    var orgs = Object.keys(DATA.coverage).sort(function (a, b) { return nameOf(a) < nameOf(b) ? -1 : 1; });
+    function covName(o) { return DATA.coverage[o].label; }
+    var orgs = Object.keys(DATA.coverage).sort(function (a, b) { return covName(a) < covName(b) ? -1 : 1; });
     var partial = orgs.filter(function (o) { return !DATA.coverage[o].whole; });
     var whole = orgs.filter(function (o) { return DATA.coverage[o].whole; });
     cov.appendChild(el("p", { text: "Recorded in part (" + partial.length + "): only what the note says is in the record; do not read the rest as absent." }));
     var dl = el("dl", { className: "partial" });
     partial.forEach(function (org) {
       var c = DATA.coverage[org];
-      dl.appendChild(el("dt", { text: nameOf(org) + (c.roles.length ? " \u2014 " + c.roles.join(", ") : "") }));
+      dl.appendChild(el("dt", { text: covName(org) + (c.roles.length ? " (records: " + c.roles.join(", ") + ")" : "") }));
       dl.appendChild(el("dd", { className: "coverage-note", text: c.comment }));
     });
     cov.appendChild(dl);
-    var more = el("details", {}, [el("summary", { text: "Recorded whole (" + whole.length + "): " + whole.map(shortOf).join(", ") })]);
+    var more = el("details", {}, [el("summary", { text: "Recorded whole (" + whole.length + "): " + whole.map(function (o) { return nodes[o] ? shortOf(o) : covName(o); }).join(", ") })]);
     var dl2 = el("dl");
     whole.forEach(function (org) {
-      dl2.appendChild(el("dt", { text: nameOf(org) }));
+      dl2.appendChild(el("dt", { text: covName(org) }));
       dl2.appendChild(el("dd", { text: DATA.coverage[org].comment }));
     });
     more.appendChild(dl2);
@@ -467,7 +468,8 @@
     var list = el("div", { className: "conflict-list" });
     DATA.conflicts.forEach(function (group) {
       var first = group.claims[0];
-      var box = el("details", { className: "conflict" }, [el("summary", { text: first.label + " (" + group.claims.length + " claims" + (group.resolved ? "" : ", unresolved") + ")" })]);
+      var chosen = group.claims.filter(function (c) { return c.preferred; }).length;
+      var box = el("details", { className: "conflict" }, [el("summary", { text: first.label + " (" + group.claims.length + " claims" + (chosen ? "" : ", none preferred") + ")" })]);
       var ul = el("ul");
       group.claims.forEach(function (c) {
         var text = c.label + " (" + (c.from || "?") + (c.until ? " \u2013 " + c.until : "") + ")";
@@ -573,7 +575,7 @@
         max: new Date(DATA.span[1] + 2, 0, 1),
         start: new Date(1988, 0, 1),
         end: new Date(DATA.span[1] + 1, 6, 1),
-        orientation: { axis: "top" },
+        orientation: { axis: "top", item: "top" },
         maxHeight: 560,
         showCurrentTime: false,
         zoomMin: 1000 * 60 * 60 * 24 * 365,

@@ -266,6 +266,18 @@ def test_clicking_a_node_opens_its_card(opened):
     assert "Collective Security Treaty Organization" in text
     link = card.locator('a[href="http://tass.com/russia/687141"]')
     assert link.count() == 1 and "suspend" in link.inner_text()
+    # a base: its host and the state using it, drawn and named
+    _slide_to(page, 2010)
+    where = page.evaluate("window.cstograph.nodeViewport('cs:kant-air-base')")
+    page.mouse.click(where["x"], where["y"])
+    assert card.locator("h2").inner_text() == "Kant air base"
+    assert "Kyrgyzstan, used by Russia" in card.inner_text()
+    users = page.evaluate("window.cstograph.userEdges()")
+    assert any(
+        e["from"] == "cs:russia"
+        for e in page.evaluate("window.cstograph.edgesOf('cs:kant-air-base')")
+    )
+    assert users and all(e.endswith("|user") for e in users)
 
 
 @pytest.mark.parametrize("year", [2008, 2022])

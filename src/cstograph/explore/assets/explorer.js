@@ -176,6 +176,8 @@
     return item;
   }
 
+  var USER = "|user";
+
   function edgeItem(r, g) {
     var colour = colourOf(r);
     var width = r.kind === "not-member-of" ? 1 : 2.2;
@@ -193,10 +195,19 @@
     var ids = {};
     shown.forEach(function (r) {
       ids[r.s] = true; ids[r.to] = true;
+      if (r.operator) ids[r.operator] = true;
       if (r.disputed.length) disputed[r.s] = true;
     });
     var nodeItems = Object.keys(ids).sort().map(function (id) { return nodeItem(id, !!disputed[id]); });
     var edgeItems = shown.map(function (r) { return edgeItem(r, gradeIn(r, year)); });
+    // a base is drawn with its user too: a thin line of the same relation (not counted twice)
+    shown.forEach(function (r) {
+      if (!r.operator) return;
+      var user = edgeItem(r, gradeIn(r, year));
+      user.id = r.id + USER; user.from = r.operator; user.width = 1;
+      user.title = nameOf(r.operator) + " uses " + nameOf(r.to) + " in " + nameOf(r.s) + ", " + span(r);
+      edgeItems.push(user);
+    });
     netEdges.clear();
     netNodes.clear();
     netNodes.add(nodeItems);
@@ -205,7 +216,7 @@
     document.getElementById("year").value = String(year);
     var states = nodeItems.filter(function (n) { return nodes[n.id].group === "state"; }).length;
     document.getElementById("network-summary").textContent =
-      "During " + year + ": " + edgeItems.length + " relations, " + states + " states, " +
+      "During " + year + ": " + shown.length + " relations, " + states + " states, " +
       nodeItems.length + " nodes" + (state.org ? " \u2014 " + nameOf(state.org) : "");
     if (gantt) gantt.setCustomTime(new Date(year, 6, 1), "year");
     if (state.selected) showCard(state.selected);
@@ -234,6 +245,7 @@
   function otherEnd(r, id) {
     if (r.s === id) return r.kind === "holds-office" ? r.post + (r.org ? " (" + shortOf(r.org) + ")" : "") : nameOf(r.o);
     if (r.operator === id) return nameOf(r.o) + " in " + nameOf(r.s);
+    if (r.operator) return nameOf(r.s) + ", used by " + nameOf(r.operator);
     return nameOf(r.s);
   }
   function roleText(r, id) {
@@ -276,7 +288,7 @@
     if (!n) return;
     var year = state.year;
     card.appendChild(el("h2", { text: n.label + (n.short !== n.label ? " (" + n.short + ")" : "") }));
-    var type = n.type || n.group;
+    var type = n.type && n.type.indexOf(":") < 0 ? n.type : n.group;
     card.appendChild(el("p", { className: "type", text: type + (n.qid ? " \u00b7 Wikidata " + n.qid : "") }));
     var all = (byEntity[id] || []).slice().sort(function (a, b) {
       return (a.from.replace(/^by /, "") < b.from.replace(/^by /, "")) ? -1 : 1;
@@ -429,7 +441,7 @@
     });
     DATA.kinds.forEach(function (k) {
       if (!seen["kind:" + k.name] || k.name === "member-of") return;
-      roles.appendChild(el("span", {}, [lineSvg(KIND_COLOURS[k.name]), k.label]));
+      roles.appendChild(el("span", {}, [lineSvg(KIND_COLOURS[k.name]), k.name === "hosts-base" ? "hosts base (thin: the state using it)" : k.label]));
 
     });
     var grades = el("div", {}, [el("h4", { text: "Line: how sure, that year" })]);
@@ -628,7 +640,12 @@
     select: select,
     year: function () { return state.year; },
     visibleNodes: function () { return netNodes.getIds().slice().sort(); },
-    visibleEdges: function () { return netEdges.getIds().slice().sort(); },
+    visibleEdges: function () {
+      return netEdges.getIds().filter(function (id) { return id.slice(-USER.length) !== USER; }).sort();
+    },
+    userEdges: function () {
+      return netEdges.getIds().filter(function (id) { return id.slice(-USER.length) === USER; }).sort();
+    },
     edgesOf: function (id) {
       return netEdges.get().filter(function (e) { return e.from === id || e.to === id; })
         .map(function (e) { return { id: e.id, kind: e.kind, role: e.role, grade: e.grade, to: e.to, from: e.from, dashes: e.dashes, colour: e.color.color, opacity: e.color.opacity }; });

@@ -143,6 +143,13 @@ def test_explore_command(tmp_path):
     assert result.output.startswith(f"Wrote {out} (") and out.read_text().startswith("<!doctype")
     bad = CliRunner().invoke(cli, ["explore", "--out", str(out), "--data", "missing.ttl"])
     assert bad.exit_code == 2 and "missing.ttl" in bad.output
+    # from an on-disk store: the same page, byte for byte
+    store = f"oxigraph:{tmp_path / 'store'}"
+    assert CliRunner().invoke(cli, ["load", "--store", store]).exit_code == 0
+    again = tmp_path / "from-store.html"
+    result = CliRunner().invoke(cli, ["explore", "--store", store, "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == out.read_bytes()
 
 
 # In a real browser ----------------------------------------------------------------------------

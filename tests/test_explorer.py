@@ -337,6 +337,22 @@ def test_timeline_conflicts_and_coverage_are_shown(opened, history, data):
     assert "CSTO" in page.locator("#abbreviations").inner_text()
 
 
+def test_the_policy_is_in_force(opened):
+    page = opened.page
+    violated = page.evaluate(
+        """() => new Promise(resolve => {
+            document.addEventListener("securitypolicyviolation",
+                e => resolve([e.violatedDirective, e.blockedURI]), { once: true });
+            const img = document.createElement("img");
+            img.src = "https://example.org/pixel.png";
+            document.body.appendChild(img);
+        })"""
+    )
+    assert violated == ["img-src", "https://example.org/pixel.png"]
+    # the browser reports the refusal on the console; nothing reached the route
+    opened.errors = [e for e in opened.errors if "Content Security Policy" not in e]
+
+
 def test_the_network_is_drawn(opened):
     from PIL import Image, ImageStat
 

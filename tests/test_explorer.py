@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from cstograph.analysis.snapshot import snapshot
 from cstograph.cli import cli
 from cstograph.explore import explorer_html, write_explorer
-from cstograph.explore.data import bound_text, explorer_data
+from cstograph.explore.data import explorer_data
 from cstograph.explore.page import LIBRARIES, versions
 from cstograph.index.build import build_index
 from cstograph.index.conflicts import find_conflicts
@@ -79,13 +79,6 @@ def test_years_are_graded_by_the_project_rule(data):
     # "or later": not excluded in the years no source speaks of
     (attested,) = [r for r in uzbekistan if r["from"] == "2002-05 or later"]
     assert attested["years"] == [[2002, 2002, "i"], [2003, 2026, "n"]]
-
-
-def test_bounds_read_as_the_record_states_them():
-    from datetime import date
-
-    assert bound_text(date(2013, 12, 27), "day", "not earlier than") == "2013-12-27 or later"
-    assert bound_text(None, None, None) == ""
 
 
 def test_positions_are_fixed_and_in_the_square(history, data):

@@ -19,7 +19,6 @@ page only filters and draws:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -30,9 +29,9 @@ from cstograph.index.history import MEMBER_ROLES, History
 from cstograph.model.kinds import KINDS
 from cstograph.model.records import Relation, Source
 from cstograph.model.terms import CST, DCTERMS, PROV, RDFS, SCHEMA, SKOS, short_name
-from cstograph.temporal import Grade, Precision, year_span
+from cstograph.temporal import Grade, bound_text, year_span
 
-__all__ = ["GRADE_CODES", "GROUPS", "bound_text", "explorer_data", "group_of"]
+__all__ = ["GRADE_CODES", "GROUPS", "explorer_data", "group_of"]
 
 #: Node groups, in legend order, by the most specific class of the entity.
 GROUPS: dict[str, frozenset[str]] = {
@@ -65,32 +64,6 @@ def group_of(cls: str) -> str:
         if cls in classes:
             return name
     return "base or unit"
-
-
-def bound_text(day: date | None, precision: str | None, qualifier: str | None) -> str:
-    """A bound as the record states it: ``1995`` (year), ``2010-08`` (month), ``by
-    2013-12-26``, ``2013-12-27 or later``; ``""`` for no bound.
-
-    Examples
-    --------
-    >>> from datetime import date
-    >>> bound_text(date(1995, 1, 1), "year", None), bound_text(date(2010, 8, 1), "month", None)
-    ('1995', '2010-08')
-    >>> bound_text(date(2013, 12, 26), "day", "not later than")
-    'by 2013-12-26'
-    """
-    if day is None:
-        return ""
-    text: str = day.isoformat()
-    if precision == Precision.YEAR:
-        text = text[:4]
-    elif precision == Precision.MONTH:
-        text = text[:7]
-    if qualifier and "later than" in qualifier:
-        return f"by {text}"
-    if qualifier and "earlier than" in qualifier:
-        return f"{text} or later"
-    return text
 
 
 def _year_runs(relation: Relation, first: int, last: int) -> list[list[int | str]]:

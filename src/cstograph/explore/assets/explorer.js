@@ -200,6 +200,13 @@
     });
     var nodeItems = Object.keys(ids).sort().map(function (id) { return nodeItem(id, !!disputed[id]); });
     var edgeItems = shown.map(function (r) { return edgeItem(r, gradeIn(r, year)); });
+    // two relations of one pair in a year (a role that changed): the later ones curve away
+    var pairs = {};
+    edgeItems.forEach(function (e) {
+      var key = e.from < e.to ? e.from + " " + e.to : e.to + " " + e.from;
+      var k = pairs[key] = (pairs[key] || 0) + 1;
+      if (k > 1) e.smooth = { enabled: true, type: k % 2 ? "curvedCCW" : "curvedCW", roundness: 0.12 * Math.ceil((k - 1) / 2) + 0.08 };
+    });
     // a base is drawn with its user too: a thin line of the same relation (not counted twice)
     shown.forEach(function (r) {
       if (!r.operator) return;

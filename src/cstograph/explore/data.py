@@ -26,9 +26,10 @@ from rdflib import Literal, URIRef
 from cstograph import __version__
 from cstograph.analysis.snapshot import data_span, node_attributes, scope
 from cstograph.index.history import MEMBER_ROLES, History
+from cstograph.index.rdf_reader import source_record
 from cstograph.model.kinds import KINDS
 from cstograph.model.records import Relation, Source
-from cstograph.model.terms import CST, DCTERMS, PROV, RDFS, SCHEMA, SKOS, short_name
+from cstograph.model.terms import CST, PROV, RDFS, SKOS, short_name
 from cstograph.temporal import Grade, bound_text, year_span
 
 __all__ = ["GRADE_CODES", "GROUPS", "explorer_data", "group_of"]
@@ -101,7 +102,8 @@ def _acronym(history: History, node: URIRef, label: str) -> str:
 
 
 class _Sources:
-    """The source table: each source once, numbered in the order first cited."""
+    """The source table: each source once, numbered in the order first cited, with what
+    the records say of it (title, URL, date, kind) and a document name where it has one."""
 
     def __init__(self, history: History) -> None:
         self.history = history
@@ -109,25 +111,27 @@ class _Sources:
         self.rows: list[dict[str, str]] = []
 
     def cite(self, sources: Iterable[Source]) -> list[list[int | str]]:
-        return [[self.number(s.id, s.title), s.locator or ""] for s in sources]
+        return [[self.add(s), s.locator or ""] for s in sources]
 
-    def number(self, source_id: str, title: str = "") -> int:
-        if source_id not in self.index:
-            graph, node = self.history.graph, self.history.iri(source_id)
-            url = graph.value(node, SCHEMA.url)
-            issued = graph.value(node, DCTERMS.issued)
-            name = graph.value(node, CST.documentName)
-            self.index[source_id] = len(self.rows)
+    def add(self, source: Source) -> int:
+        if source.id not in self.index:
+            name = self.history.graph.value(self.history.iri(source.id), CST.documentName)
+            self.index[source.id] = len(self.rows)
             self.rows.append(
                 {
-                    "id": source_id,
-                    "title": title or str(graph.value(node, DCTERMS.title) or source_id),
-                    "url": str(url) if isinstance(url, URIRef) else "",
-                    "issued": str(issued) if issued is not None else "",
+                    "id": source.id,
+                    "title": source.title or source.id,
+                    "url": source.url or "",
+                    "issued": source.issued or "",
+                    "kind": source.kind or "",
                     "document": str(name) if name is not None else "",
                 }
             )
-        return self.index[source_id]
+        return self.index[source.id]
+
+    def number(self, source_id: str) -> int:
+        """The number of a source known by its id only (a coverage statement's)."""
+        return self.add(source_record(self.history.graph, self.history.iri(source_id)))
 
 
 def _relation_row(

@@ -242,6 +242,7 @@
       if (s.url) li.appendChild(el("a", { href: s.url, rel: "noreferrer", target: "_blank", text: s.title }));
       else li.appendChild(document.createTextNode(s.title + (s.document ? " (" + s.document + ")" : "")));
       var extra = [];
+      if (s.kind) extra.push(s.kind);
       if (s.issued) extra.push(s.issued);
       if (c.locators.length) extra.push(c.locators.join("; "));
       if (extra.length) li.appendChild(document.createTextNode(" \u2014 " + extra.join(", ")));

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-full venv clean browser vendor-js
+.PHONY: demo test lint bench bench-full venv clean browser engines vendor-js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ STARTED := $(shell date +%s.%N)
 
 # -n auto: one pytest-xdist worker per CPU core. Here (2 cores) 127 s against 285 s in one
 # process; -n 3 was no faster (133 s).
-test: lint browser
+test: lint browser engines
 	@status=0; $(BIN)/python -m pytest -q -n auto || status=$$?; \
 	echo "make test: $$(awk "BEGIN { printf \"%.1f\", $$(date +%s.%N) - $(STARTED) }") s wall"; \
 	exit $$status
@@ -39,6 +39,17 @@ browser: $(CHROMIUM)
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+# The store-equivalence tests run a second real SPARQL engine beside Oxigraph: Debian's
+# Virtuoso Open Source, started on 127.0.0.1 by the tests themselves.
+VIRTUOSO := /usr/bin/virtuoso-t
+
+engines: $(VIRTUOSO)
+
+$(VIRTUOSO):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		virtuoso-opensource-7-bin >/dev/null
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -1,6 +1,7 @@
 """Every store gives the same answers: the temporal commands and the named-query suite
-against memory, an Oxigraph directory and a real `oxigraph serve-read-only` process on
-127.0.0.1, started and stopped by this module."""
+against memory, an Oxigraph directory, a real `oxigraph serve-read-only` process and a real
+Virtuoso server (the second SPARQL engine), both on 127.0.0.1, started and stopped by this
+module."""
 
 from __future__ import annotations
 
@@ -13,22 +14,29 @@ from click.testing import CliRunner
 from cstograph import stores
 from cstograph.cli import cli
 from cstograph.query.named import named_queries
+from cstograph.io.parse import load
 from cstograph.stores.server import start_server
+
+from .virtuoso import start_virtuoso
 
 
 @pytest.fixture(scope="module")
 def specs(tmp_path_factory: pytest.TempPathFactory):
-    """The three stores, each holding the shipped ontology and graph."""
+    """The four stores, each holding the shipped ontology and graph."""
     base = tmp_path_factory.mktemp("stores")
     local = base / "local"
     served = base / "served"
     stores.load_files(f"oxigraph:{local}", [])
     stores.load_files(f"oxigraph:{served}", [])
-    with start_server(served) as server:
+    bulk = base / "virtuoso" / "shipped.nt"
+    bulk.parent.mkdir()
+    load().serialize(bulk, format="nt", encoding="utf-8")
+    with start_server(served) as server, start_virtuoso(bulk.parent, [bulk]) as virtuoso:
         yield {
             "memory": "memory",
             "oxigraph": f"oxigraph:{local}",
             "sparql": f"sparql:{server.url}",
+            "virtuoso": f"sparql:{virtuoso}",
         }
 
 
@@ -82,6 +90,7 @@ def test_temporal_answers_agree(specs, args):
     assert expected
     assert answer(specs["oxigraph"], *args) == expected
     assert answer(specs["sparql"], *args) == expected
+    assert answer(specs["virtuoso"], *args) == expected
 
 
 def named_cases() -> list[tuple[str, ...]]:
@@ -102,6 +111,7 @@ def test_named_queries_agree(specs, args):
     expected = rows(answer(specs["memory"], "query", *args))
     assert rows(answer(specs["oxigraph"], "query", *args)) == expected
     assert rows(answer(specs["sparql"], "query", *args)) == expected
+    assert rows(answer(specs["virtuoso"], "query", *args)) == expected
 
 
 def test_the_suite_finds_something(specs):
@@ -118,7 +128,7 @@ def test_ad_hoc_query_with_window_agrees(specs):
     )
     expected = rows(answer(specs["memory"], "query", text, "--year", "1995"))
     assert expected
-    for spec in ("oxigraph", "sparql"):
+    for spec in ("oxigraph", "sparql", "virtuoso"):
         assert rows(answer(specs[spec], "query", text, "--year", "1995")) == expected
 
 

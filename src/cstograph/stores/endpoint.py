@@ -39,6 +39,22 @@ _RESULTS_JSON = "application/sparql-results+json"
 __all__ = ["EndpointStore"]
 
 
+#: The one variable Virtuoso (7.2) answers an ``ASK`` with, as a one-row SELECT whose value
+#: is 1 or 0, instead of the protocol's boolean.
+_VIRTUOSO_ASK = "__ASK_RETVAL"
+
+
+def _ask_as_boolean(result: Result) -> Result:
+    """An ``ASK`` answered in Virtuoso's dialect, as the boolean result it stands for; any
+    other result as it is."""
+    if result.type != "SELECT" or [str(v) for v in (result.vars or [])] != [_VIRTUOSO_ASK]:
+        return result
+    rows = list(result)
+    boolean = Result("ASK")
+    boolean.askAnswer = bool(rows) and str(rows[0][0]) not in ("0", "false")  # type: ignore[index]
+    return boolean
+
+
 class EndpointStore(SPARQLStore):
     """rdflib's read-only :class:`~rdflib.plugins.stores.sparqlstore.SPARQLStore`, with a
     timeout on every request and every failure turned into one :class:`StoreError` line.
@@ -89,7 +105,7 @@ class EndpointStore(SPARQLStore):
             "Content-Type": "application/x-www-form-urlencoded",
         }
         with self._request(self.url, body, headers, self.timeout) as (content_type, data):
-            return Result.parse(BytesIO(data), content_type=content_type)
+            return _ask_as_boolean(Result.parse(BytesIO(data), content_type=content_type))
 
     @contextlib.contextmanager
     def _request(

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from cstograph import stores
 from cstograph.cli import cli
-from cstograph.query.named import named_queries
 from cstograph.io.parse import load
+from cstograph.query.named import named_queries
 from cstograph.stores.server import start_server
 
 from .virtuoso import start_virtuoso

@@ -138,3 +138,13 @@ def test_data_files_need_a_load_first(specs):
     )
     assert result.exit_code == 2
     assert "cstograph load" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ASK { cs:csto a cst:Alliance }", True), ("ASK { cs:csto a cst:State }", False)],
+)
+def test_ask_is_a_boolean_on_every_engine(specs, text, expected):
+    """Virtuoso answers ASK as a one-row table of __ASK_RETVAL; it reads as the boolean."""
+    for spec in ("memory", "oxigraph", "sparql", "virtuoso"):
+        assert answer(specs[spec], "query", text) == {"head": {}, "boolean": expected}, spec

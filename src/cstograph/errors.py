@@ -6,7 +6,7 @@ Exit codes (the README's "Exit codes" table says the same):
 - 1 (:attr:`ExitCode.VIOLATIONS`): the graph does not conform (``validate``, and
   ``report``, which then writes nothing): :class:`NotValidError`.
 - 2 (:attr:`ExitCode.BAD_INPUT`): the input cannot be used: a file that does not parse or
-  does not exist, a broken or refused SPARQL query, an unknown entity, a bad date or range,
+  does not exist, a broken or refused SPARQL query, an unknown entity or source, a bad date or range,
   a bad CSV row, an output extension we cannot write, a ``--store`` spec that does not parse
   or asks a store for what it cannot do, a bad option: :class:`InputError` and its
   subclasses (click's own usage errors exit 2 as well).
@@ -25,6 +25,7 @@ The hierarchy::
     │   ├── DateSpecError
     │   ├── RangeError
     │   ├── UnknownEntityError
+    │   ├── UnknownSourceError
     │   ├── CsvRowError
     │   ├── ExportFormatError
     │   ├── PlotFormatError
@@ -66,6 +67,7 @@ __all__ = [
     "StoreError",
     "StoreSpecError",
     "UnknownEntityError",
+    "UnknownSourceError",
     "one_line",
 ]
 
@@ -136,6 +138,11 @@ class RangeError(InputError):
 
 class UnknownEntityError(InputError):
     """A name that matches no entity, or more than one (raised by ``History.resolve``)."""
+
+
+class UnknownSourceError(InputError):
+    """A name that matches no source document, or more than one (``cstograph source``), or
+    a source kind the graph does not have."""
 
 
 class CsvRowError(InputError):

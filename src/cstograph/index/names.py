@@ -27,7 +27,7 @@ from cstograph.errors import UnknownEntityError
 from cstograph.model.kinds import KINDS
 from cstograph.model.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, WD, short_name
 
-__all__ = ["GROUPS", "NameIndex", "name_key"]
+__all__ = ["GROUPS", "MEMBERS_OF", "NameIndex", "name_key"]
 
 
 #: Groups of entities a question may ask for, each with the classes (and their subclasses)
@@ -40,6 +40,10 @@ GROUPS: dict[str, tuple[URIRef, ...]] = {
     "post": (ORG.Post,),
     "person": (FOAF.Person,),
 }
+
+#: The groups that have members: what ``members``, ``diff --org``, ``events --org`` and
+#: ``metrics --org`` resolve a name among.
+MEMBERS_OF: tuple[str, ...] = ("organization", "force")
 
 #: Classes whose nodes are never entities (sources, the places they are cited, coverage
 #: statements).
@@ -167,6 +171,16 @@ class NameIndex:
             self._names, self._latin, self._surnames = dict(names), dict(latin), dict(surnames)
             self._compact = dict(compact)
         return self._names
+
+    def keys(self) -> dict[URIRef, set[str]]:
+        """Every entity with all the keys that find it (names, their forms without spaces
+        and their Latin transliterations), for ranked searches."""
+        found: dict[URIRef, set[str]] = defaultdict(set)
+        for table in (self.names(), self._compact, self._latin):
+            for key, nodes in table.items():
+                for node in nodes:
+                    found[node].add(key)
+        return dict(found)
 
     def groups(self, node: URIRef) -> set[str]:
         """The :data:`GROUPS` an entity belongs to."""

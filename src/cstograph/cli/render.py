@@ -396,7 +396,9 @@ def render_sources(documents: Sequence[Any], fmt: str) -> str:
             record = d.to_dict()
             del record["citations"]
             record.update(
-                relations=d.cited_by("relation"), events=d.cited_by("event"), names=d.cited_by("names")
+                relations=d.cited_by("relation"),
+                events=d.cited_by("event"),
+                names=d.cited_by("names"),
             )
             records.append(record)
         return render_records(records, fmt)
@@ -440,13 +442,14 @@ def render_source(document: Any, fmt: str) -> str:
             "id": c.record.id,
             "fact": c.record.label,
             "date": c.start.isoformat() if c.start else None,
+            "when": bound_text(c.start, c.start_precision, c.start_qualifier),
             "locator": c.locator,
             "note": c.note,
         }
         for c in document.citations
     ]
     if fmt != "table":
-        columns = ["source", "cites", "kind", "id", "fact", "date", "locator", "note"]
+        columns = ["source", "cites", "kind", "id", "fact", "date", "when", "locator", "note"]
         return render_records(citations, fmt, columns)
     fields = [
         ("title", document.title),
@@ -467,5 +470,7 @@ def render_source(document: Any, fmt: str) -> str:
     lines = [document.id, *(f"{name.ljust(width)}  {value}" for name, value in fields if value)]
     if citations:
         lines.append("")
-        lines.append(render_records(citations, "table", ["cites", "kind", "fact", "date", "locator"]))
+        lines.append(
+            render_records(citations, "table", ["cites", "kind", "fact", "when", "locator"])
+        )
     return "\n".join(lines)

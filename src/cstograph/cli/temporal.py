@@ -97,7 +97,6 @@ def relations(
     holds-office, the person and the post.
     """
     from cstograph.cli.render import render_relations
-
     from cstograph.index.search import resolve_for
 
     history = open_history(data, allow_network, claims)
@@ -163,7 +162,6 @@ def diff(
     means that day.
     """
     from cstograph.cli.render import render_changes
-
     from cstograph.index.search import resolve_for
 
     history = open_history(data, allow_network, claims)

@@ -48,7 +48,14 @@ def _citations(history: History) -> dict[str, list[Citation]]:
         for source in relation.sources:
             found[source.id].append(
                 Citation(
-                    "relation", relation.kind, record, relation.start, source.locator, source.note
+                    "relation",
+                    relation.kind,
+                    record,
+                    relation.start,
+                    source.locator,
+                    source.note,
+                    relation.start_precision,
+                    relation.start_qualifier,
                 )
             )
     graph = history.graph
@@ -60,13 +67,22 @@ def _citations(history: History) -> dict[str, list[Citation]]:
         record = Entity(event.id, event.label)
         for source in event.sources:
             found[source.id].append(
-                Citation("event", event.type, record, event.start, source.locator, source.note)
+                Citation(
+                    "event",
+                    event.type,
+                    record,
+                    event.start,
+                    source.locator,
+                    source.note,
+                    event.start_precision,
+                    event.start_qualifier,
+                )
             )
-    for entity in history.names.keys():
+    for entity in history.names.entity_keys():
         groups = sorted(history.names.groups(entity))
-        for source in graph.objects(entity, DCTERMS.source):
-            if isinstance(source, URIRef):
-                found[short_name(source)].append(
+        for document in graph.objects(entity, DCTERMS.source):
+            if isinstance(document, URIRef):
+                found[short_name(document)].append(
                     Citation(
                         "names",
                         groups[0] if groups else "entity",

@@ -94,6 +94,8 @@ class Citation:
     start: date | None
     locator: str | None
     note: str | None
+    start_precision: str | None = None
+    start_qualifier: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cstograph.errors import MissingExtraError
-from cstograph.model.records import Entity, Figure, Source
+from cstograph.model.records import Entity, Figure, Source, SourceDocument
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,8 +74,16 @@ def _flat(record: Any) -> dict[str, Any]:
             row[name] = [e.label for e in value]
         elif isinstance(value, tuple) and value and isinstance(value[0], Figure):
             row[name] = [_figure_text(f) for f in value]
-        elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-            row[name] = len(value)  # citations of a source: how many
+        elif isinstance(record, SourceDocument) and name == "citations":  # how many, of what
+            row[name] = len(value)
+            for what, column in (
+                ("relation", "relations"),
+                ("event", "events"),
+                ("names", "names"),
+            ):
+                row[column] = record.cited_by(what)
+        elif name == "participants":  # none
+            row["participant_ids"], row[name] = [], []
         elif isinstance(value, tuple):
             row[name] = list(value)
         else:

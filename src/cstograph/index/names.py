@@ -175,8 +175,8 @@ class NameIndex:
             for source in g.subjects(RDF.type, CST.SourceDocument):
                 if isinstance(source, URIRef):
                     for p in (DCTERMS.title, RDFS.label):
-                        for text in g.objects(source, p):
-                            sources[name_key(str(text))].add(source)
+                        for title in g.objects(source, p):
+                            sources[name_key(str(title))].add(source)
             self._sources = dict(sources)
         return self._names
 

@@ -274,6 +274,12 @@ def test_wanted_groups_come_from_the_relations(history):
         (("diff", "2005", "2013", "--org", "Kyrgystan"), None, "Kyrgyzstan"),
         (("events", "--org", "Kyrgystan"), None, "Kyrgyzstan"),
         (("events", "--participant", "Kyrgystan"), "Kyrgyzstan", None),
+        (("metrics", "--org", "Kyrgystan", "--from", "2010", "--to", "2010"), None, "Kyrgyzstan"),
+        (
+            ("metrics", "--org", "Eurasian Economic Unon", "--from", "2015"),
+            "Eurasian Economic Union",
+            None,
+        ),
     ],
 )
 def test_suggestions_are_of_the_kind_the_command_wants(args, suggested, not_suggested):

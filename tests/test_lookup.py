@@ -496,3 +496,19 @@ def test_labels_of_entities_are_never_source_titles(graph, history):
                 labels = {str(v) for p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
                           for v in graph.objects(node, p)}  # fmt: skip
                 assert str(title) in labels or str(node).endswith(str(title)), (title, node)
+
+
+def test_a_timeline_in_a_window_says_which_rows_are_not_surely_there():
+    """Kant air base in 2017: the 2003 agreement ends "2017" (year precision), so it only
+    touches the year; the column appears only when a row is not held."""
+    header, _rule, *rows = run("timeline", "Kant air base", "--year", "2017").output.splitlines()
+    assert header.split()[:4] == ["from", "until", "held", "kind"]
+    assert any(r.startswith("2003-09-22") and " imprecise " in r for r in rows)
+    assert "held" not in run("timeline", "Kant air base").output.splitlines()[0].split()
+
+
+def test_to_frame_is_at_the_package_top_level():
+    import cstograph
+    from cstograph.frames import to_frame
+
+    assert cstograph.to_frame is to_frame

@@ -254,9 +254,12 @@ def render_timeline(items: Sequence[Any], fmt: str) -> str:
                 "what": item.label,
                 "id": item.id,
                 "sources": _sources_text(item.sources),
+                "held": _GRADE_TEXT.get(item.grade, item.grade),
             }
         )
-    return render_records(rows, fmt, ["from", "until", "kind", "what", "id", "sources"])
+    # a timeline in a window says how surely each row is in it, when one is not surely there
+    held = ["held"] if any(item.grade != "held" for item in items) else []
+    return render_records(rows, fmt, ["from", "until", *held, "kind", "what", "id", "sources"])
 
 
 def render_changes(changes: Sequence[Any], fmt: str) -> str:

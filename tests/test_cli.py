@@ -148,15 +148,18 @@ def test_unknown_extension_is_refused(tmp_path):
 SELECT_STATES = "SELECT ?state WHERE { ?state a cst:State } ORDER BY ?state"
 
 
-def test_query_table_uses_prefixed_names(graph):
+def test_query_table_uses_labels_or_prefixed_names(graph):
     from cstograph.model.terms import CST, RDF
 
     result = run("query", SELECT_STATES)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "state"
-    assert "cs:russia" in lines
+    assert "Russia" in lines
     assert len(lines) - 2 == len(set(graph.subjects(RDF.type, CST.State)))
+    # a term with no label keeps its prefixed name
+    result = run("query", "SELECT DISTINCT ?p WHERE { cs:russia ?p ?o } ORDER BY ?p")
+    assert "rdf:type" in result.output.splitlines()
 
 
 def test_query_json_is_sparql_results():
@@ -193,7 +196,7 @@ def test_query_from_file(tmp_path):
     path.write_text("# states\n" + SELECT_STATES + "\n")
     result = run("query", "--file", str(path))
     assert result.exit_code == 0
-    assert "cs:russia" in result.output
+    assert "Russia" in result.output.splitlines()
 
 
 def test_query_syntax_error_says_where():

@@ -156,9 +156,41 @@ def test_cli_snapshot_errors(tmp_path):
         f"Error: {tmp_path / 'x.doc'}: unknown snapshot file extension "
         "(known: .graphml, .gexf, .json, .csv)\n"
     )
-    result = runner.invoke(cli, ["snapshot", "--out", str(tmp_path / "x.gexf")])
+    result = runner.invoke(
+        cli, ["snapshot", "--year", "2007", "--on", "2007-01-01", "--out", str(tmp_path / "x.gexf")]
+    )
     assert result.exit_code == 2
+    assert "give --year or --on, not both" in result.output
+    result = runner.invoke(cli, ["snapshot", "--possible", "--out", str(tmp_path / "x.gexf")])
+    assert result.exit_code == 2
+    assert "--possible needs --year or --on" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_whole_span_is_one_dynamic_gexf(tmp_path, history):
+    """No year: every relation as one dynamic GEXF that Gephi's timeline plays, read back."""
+    out = tmp_path / "all.gexf"
+    result = CliRunner().invoke(cli, ["snapshot", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("(all time, dynamic).\n")
+    assert 'mode="dynamic"' in out.read_text() and 'timeformat="date"' in out.read_text()
+    back = nx.read_gexf(out)
+    assert back.graph["mode"] == "dynamic"
+    relations = {r.id: r for r in history.all_relations()}
+    edges = {key: d for _, _, key, d in back.edges(keys=True, data=True)}
+    assert set(edges) == set(relations)
+    for rid, relation in relations.items():
+        assert edges[rid]["start"] == relation.start.isoformat()
+        assert edges[rid].get("end") == (relation.end.isoformat() if relation.end else None)
+    # a node's spells are the merged spans of its relations: Uzbekistan left the treaty in
+    # 1999 and came back in 2006, so its CSTO-lineage spells have a gap
+    csto = CliRunner().invoke(
+        cli, ["snapshot", "--org", "CSTO", "--kind", "member-of", "--out", str(tmp_path / "c.gexf")]
+    )
+    assert csto.exit_code == 0, csto.output
+    spells = nx.read_gexf(tmp_path / "c.gexf").nodes["cs:uzbekistan"]["spells"]
+    assert spells[0] == ("1992-05-15", "1999-04-20")
+    assert spells[1][0] == "2006-08-16"
 
 
 def ground(graph: Graph) -> set[tuple[object, object, object]]:

@@ -180,7 +180,7 @@ def test_sources_command_counts_and_formats():
             ("no source is called 'Basic fact'", "cs:source-odkb-basic-facts"),
         ),
         (("source", "CSTO"), ("'CSTO' is an entity (cs:csto), not a source",)),
-        (("sources", "--kind", "blog"), ("no source is of kind 'blog'",)),
+        (("sources", "--kind", "blog"), ("unknown source kind 'blog'", "blog or repost")),
     ],
 )
 def test_source_errors_are_one_line(args, fragments):

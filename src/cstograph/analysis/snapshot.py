@@ -25,6 +25,7 @@ builds on what is here: the node and edge attributes, the choice of relations, a
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
@@ -43,7 +44,7 @@ from cstograph.temporal import Grade, graded, window
 if TYPE_CHECKING:
     from cstograph.temporal import Window
 
-__all__ = ["data_span", "node_attributes", "scope", "snapshot"]
+__all__ = ["data_span", "node_attributes", "scope", "snapshot", "whole_span"]
 
 
 # Node and edge attributes --------------------------------------------------------------------
@@ -231,6 +232,53 @@ def snapshot(
     graph = sweep.graph()
     _describe(graph, question, int(year) if year is not None else None)
     return graph
+
+
+def whole_span(
+    history: History,
+    *,
+    kinds: Collection[str] | None = None,
+    orgs: Iterable[str] | None = None,
+) -> nx.MultiDiGraph[str]:
+    """Every relation over the whole span of the data as one dynamic graph, the file Gephi's
+    timeline plays: each edge keeps its ``start`` (and ``end`` unless it is open) and each
+    node gets ``spells``, the merged spans of its edges (an open one ends with ``None``).
+    There is no window, so no grade: the precisions and qualifiers say how well each bound
+    is known.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> g = whole_span(History(load()), kinds=["member-of"], orgs=["CSTO"])
+    >>> g.graph["mode"], g.nodes["cs:uzbekistan"]["spells"][:2]
+    ('dynamic', [('1992-05-15', '1999-04-20'), ('2006-08-16', None)])
+    """
+    graph = snapshot(history, kinds=kinds, orgs=orgs)
+    graph.graph["mode"] = "dynamic"
+    spans: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for u, v, data in graph.edges(data=True):
+        for key in ("certain", "grade"):
+            data.pop(key, None)
+        if not data.get("end"):
+            data.pop("end", None)
+        for node in (u, v):
+            spans[node].append((data["start"], data.get("end")))
+    for node, intervals in spans.items():
+        graph.nodes[node]["spells"] = _merged(intervals)
+    return graph
+
+
+def _merged(intervals: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Overlapping or touching ISO-day spans joined; ``None`` is an open end."""
+    merged: list[tuple[str, str | None]] = []
+    for start, end in sorted(intervals, key=lambda i: i[0]):
+        if merged and (merged[-1][1] is None or start <= merged[-1][1]):
+            last_start, last_end = merged[-1]
+            joined = None if last_end is None or end is None else max(last_end, end)
+            merged[-1] = (last_start, joined)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _describe(graph: nx.MultiDiGraph[str], question: Window | None, year: int | None) -> None:

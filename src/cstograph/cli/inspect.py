@@ -195,7 +195,7 @@ def query(
     named = named_queries().get(text) if text is not None else None
     from cstograph.cli.render import render_sparql
     from cstograph.query.params import bind_parameters
-    from cstograph.query.sparql import prepare, read_query_file, run_query
+    from cstograph.query.sparql import labeller, prepare, read_query_file, run_query
 
     if query_file is not None:
         text = read_query_file(query_file)
@@ -217,7 +217,7 @@ def query(
         if possible:
             raise click.UsageError("--possible applies to named queries only")
         result = run_query(graph, source, bindings=bindings, allow_network=allow_network)
-    click.echo(render_sparql(result, fmt))
+    click.echo(render_sparql(result, fmt, labeller(graph) if fmt == "table" else None))
 
 
 def register(group: click.Group) -> None:

@@ -145,7 +145,12 @@ def source(name: str, data: tuple[Path, ...], allow_network: bool, fmt: str) -> 
 
 
 @click.command(cls=Command)
-@click.option("--kind", metavar="KIND", help="Only sources of this kind (dcterms:type).")
+@click.option(
+    "--kind",
+    metavar="KIND",
+    help="Only sources of this kind: official, agency or newspaper, scholarly, "
+    "encyclopedia or mirror, blog or repost (cst:sourceKind).",
+)
 @data_options
 @format_option("table", "json", "csv")
 def sources(kind: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:

@@ -237,13 +237,80 @@ def claims_option(func: F) -> F:
     )(func)
 
 
-def format_option(*choices: str) -> Callable[[F], F]:
-    """``--format``: one of ``choices``, the first the default."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help="Output format.",
-    )
+def _set_width(ctx: click.Context, param: click.Parameter, wide: bool) -> None:
+    import shutil
+    import sys
+
+    from cstograph.cli.render import SETTINGS
+
+    complete = wide or not sys.stdout.isatty()
+    SETTINGS.width = None if complete else shutil.get_terminal_size().columns
+
+
+def _set_columns(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from cstograph.cli.render import SETTINGS
+
+    names = tuple(c.strip() for c in value.split(",") if c.strip()) if value else ()
+    SETTINGS.columns = names or None
+
+
+def _set_sources(ctx: click.Context, param: click.Parameter, value: str) -> None:
+    from cstograph.cli.render import SETTINGS
+
+    SETTINGS.sources = value
+
+
+def format_option(*choices: str, sources: bool = False) -> Callable[[F], F]:
+    """``--format``: one of ``choices``, the first the default; with a table, ``--wide``
+    and ``--columns`` too, and ``--sources`` for answers that cite sources (``sources``).
+    """
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=choices[0],
+            show_default=True,
+            help="Output format.",
+        )
+    ]
+    if "table" in choices:
+        options.append(
+            click.option(
+                "--wide",
+                is_flag=True,
+                expose_value=False,
+                callback=_set_width,
+                help="Complete table cells: on a terminal, tables otherwise fit its width "
+                "(long cells shortened with …); piped, they are always complete.",
+            )
+        )
+        options.append(
+            click.option(
+                "--columns",
+                metavar="A,B,...",
+                expose_value=False,
+                callback=_set_columns,
+                help="Only these columns, in this order (tables, CSV, TSV).",
+            )
+        )
+    if sources:
+        options.append(
+            click.option(
+                "--sources",
+                type=click.Choice(["compact", "full"]),
+                default="compact",
+                show_default=True,
+                expose_value=False,
+                callback=_set_sources,
+                help="Sources in tables: the first one's host and how many more, or every "
+                "source with the place in it.",
+            )
+        )
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate

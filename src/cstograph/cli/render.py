@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, cast
+from urllib.parse import urlparse
 
 from rdflib import Graph
 from rdflib import Literal as RDFLiteral
@@ -17,6 +19,26 @@ from cstograph.model.terms import short_name
 
 Format = Literal["table", "json", "csv", "tsv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv")
+
+
+@dataclass
+class TableSettings:
+    """How this run's tables are laid out (set once per command from ``--wide``,
+    ``--columns`` and ``--sources``, :func:`cstograph.cli.options.format_option`).
+
+    ``width``: the terminal's width, which tables fit by shortening their longest cells
+    with an ellipsis; ``None`` (piped, or ``--wide``): complete. ``columns``: the columns to
+    show, in this order (tables, CSV and TSV). ``sources``: ``"compact"`` (the first
+    source's host and how many more) or ``"full"`` (every source and place in it).
+    """
+
+    width: int | None = None
+    columns: tuple[str, ...] | None = None
+    sources: str = "compact"
+
+
+SETTINGS = TableSettings()
+ELLIPSIS = "…"
 
 
 def _cell(value: Any) -> str:
@@ -46,6 +68,11 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     widths = [len(c) for c in columns]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    if SETTINGS.width is not None and widths:
+        cap = _cap(widths, SETTINGS.width - 2 * (len(widths) - 1))
+        widths = [min(w, cap) for w in widths]
+        columns = [_shorten(c, cap) for c in columns]
+        cells = [[_shorten(c, cap) for c in row] for row in cells]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines.extend(
@@ -54,14 +81,68 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def render_notes(notes: Sequence[str]) -> str:
+    """Notes beside an answer (standard error), ``note: ...``, wrapped to the terminal's
+    width when tables fit it."""
+    import textwrap
+
+    lines = []
+    for note in notes:
+        text = f"note: {note}"
+        if SETTINGS.width is None:
+            lines.append(text)
+        else:
+            lines.extend(textwrap.wrap(text, SETTINGS.width, subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def _cap(widths: Sequence[int], room: int) -> int:
+    """The widest a column may be for all of them to fit in ``room`` characters: columns
+    narrower than it keep their width (at least 4, however small the room)."""
+    low, high = 4, max(widths)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(min(w, middle) for w in widths) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+
+
+def choose_columns(columns: Sequence[str]) -> list[str]:
+    """The columns ``--columns`` asks for, in its order (all of them by default).
+
+    Raises
+    ------
+    InputError
+        A column the table does not have; the message lists those it has.
+    """
+    if SETTINGS.columns is None or not columns:
+        return list(columns)
+    unknown = [c for c in SETTINGS.columns if c not in columns]
+    if unknown:
+        from cstograph.errors import InputError
+
+        raise InputError(
+            f"--columns: no column {', '.join(map(repr, unknown))}; "
+            f"this table has: {','.join(columns)}"
+        )
+    return list(SETTINGS.columns)
+
+
 def render_records(
     records: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None
 ) -> str:
     """Render a list of records (dicts): JSON keeps their structure; table, CSV and TSV
-    flatten nested values to their labels."""
+    flatten nested values to their labels, with the columns ``--columns`` chooses."""
     if fmt == "json":
         return json.dumps(list(records), indent=2, ensure_ascii=False)
     cols = list(columns) if columns is not None else (list(records[0]) if records else [])
+    cols = choose_columns(cols)
     rows = [[record.get(c) for c in cols] for record in records]
     if fmt == "table":
         return table(cols, rows)
@@ -72,7 +153,9 @@ def render_records(
     return buffer.getvalue().rstrip("\n")
 
 
-def render_sparql(result: Result, fmt: str) -> str:
+def render_sparql(
+    result: Result, fmt: str, label: Callable[[Any], str | None] | None = None
+) -> str:
     """Render a SPARQL result. SELECT: ``json`` is SPARQL 1.1 JSON results, ``csv`` / ``tsv``
     the SPARQL 1.1 CSV/TSV formats, ``table`` a readable table with prefixed names.
     ASK: ``true`` / ``false`` (JSON: the boolean result). CONSTRUCT / DESCRIBE: Turtle
@@ -94,16 +177,18 @@ def render_sparql(result: Result, fmt: str) -> str:
             lines.append("\t".join("" if t is None else t.n3() for t in terms))
         return "\n".join(lines)
     names = [str(v) for v in (result.vars or [])]
-    rows = [
-        [
-            None
-            if term is None
-            else (str(term) if isinstance(term, RDFLiteral) else short_name(term))
-            for term in row  # type: ignore[union-attr]
-        ]
-        for row in result
-    ]
-    return table(names, rows)
+    chosen = choose_columns(names)
+    picks = [names.index(c) for c in chosen]
+
+    def text(term: Any) -> str | None:
+        if term is None:
+            return None
+        if isinstance(term, RDFLiteral):
+            return str(term)
+        return (label(term) if label is not None else None) or short_name(term)
+
+    rows = [[text(list(row)[i]) for i in picks] for row in result]  # type: ignore[arg-type]
+    return table(chosen, rows)
 
 
 # Temporal answers -----------------------------------------------------------------------------
@@ -130,6 +215,27 @@ def bound_text(
         precision or "day", value.isoformat()
     )
     return _QUALIFIED.get(qualifier or "", "{}").format(text)
+
+
+def _host(source: Any) -> str:
+    """Where a source is, in a word: its URL's host (``tass.com``), else its id."""
+    if source.url:
+        host = str(urlparse(source.url).hostname or source.url)
+        return host.removeprefix("www.")
+    return str(source.id).removeprefix("cs:")
+
+
+def _sources_cell(sources: Sequence[Any]) -> str:
+    """The sources column of a table: compact (``tass.com +2``: the first source's host
+    and how many more) unless ``--sources full``."""
+    if SETTINGS.sources == "full":
+        return _sources_text(sources)
+    distinct = list(dict.fromkeys(s.id for s in sources))
+    if not distinct:
+        return ""
+    first = next(s for s in sources if s.id == distinct[0])
+    more = f" +{len(distinct) - 1}" if len(distinct) > 1 else ""
+    return _host(first) + more
 
 
 def _sources_text(sources: Sequence[Any]) -> str:
@@ -228,7 +334,7 @@ def render_relations(relations: Sequence[Any], fmt: str) -> str:
         }
         flat = _relation_flat(r)
         row.update({c: flat[c] for c in extra})
-        row["sources"] = flat["sources"]
+        row["sources"] = _sources_cell(r.sources)
         rows.append(row)
     columns = ["subject", "role", "object", "from", "until", "held", *extra, "sources"]
     return render_records(rows, "table", columns)
@@ -253,7 +359,9 @@ def render_timeline(items: Sequence[Any], fmt: str) -> str:
                 "kind": item.type if is_event else item.kind,
                 "what": item.label,
                 "id": item.id,
-                "sources": _sources_text(item.sources),
+                "sources": _sources_cell(item.sources)
+                if fmt == "table"
+                else _sources_text(item.sources),
                 "held": _GRADE_TEXT.get(item.grade, item.grade),
             }
         )
@@ -310,7 +418,9 @@ def render_conflicts(conflicts: Sequence[Any], fmt: str) -> str:
                     ),
                     "preferred": {True: "yes", False: "no", None: "-"}[claim.preferred],
                     "reason": claim.reason,
-                    "sources": _sources_text(record.sources),
+                    "sources": _sources_cell(record.sources)
+                    if fmt == "table"
+                    else _sources_text(record.sources),
                 }
             )
     columns = ["group", "claim", "what", "from", "until", "preferred", "reason", "sources"]
@@ -363,7 +473,7 @@ def render_events(events: Sequence[Any], fmt: str) -> str:
                 "participant_ids": "; ".join(p.id for p in e.participants),
                 "participants": "; ".join(p.label for p in e.participants),
                 "figures": _figures_text(e.figures),
-                "sources": _sources_text(e.sources),
+                "sources": _sources_cell(e.sources) if fmt == "table" else _sources_text(e.sources),
                 "from": bound_text(e.start, e.start_precision, e.start_qualifier),
                 "until": bound_text(e.end, e.end_precision, e.end_qualifier),
                 "held": _GRADE_TEXT.get(e.grade, e.grade),
@@ -470,7 +580,17 @@ def render_source(document: Any, fmt: str) -> str:
         ),
     ]
     width = max(len(name) for name, value in fields if value)
-    lines = [document.id, *(f"{name.ljust(width)}  {value}" for name, value in fields if value)]
+    lines = [document.id]
+    for name, value in fields:
+        if value:
+            line = f"{name.ljust(width)}  {value}"
+            if SETTINGS.width is not None and len(line) > SETTINGS.width:  # fit the terminal
+                import textwrap
+
+                line = "\n".join(
+                    textwrap.wrap(line, SETTINGS.width, subsequent_indent=" " * (width + 2))
+                )
+            lines.append(line)
     if citations:
         lines.append("")
         lines.append(

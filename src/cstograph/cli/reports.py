@@ -59,7 +59,8 @@ def metrics(
     projection, and the share of relations involving Russia.
 
     One row per year, metric and entity, for every year --from/--to touches (default: the
-    data's years); --list gives each metric's definition.
+    data's years); --list gives each metric's definition. With a table, notes on standard
+    error name the organizations recorded only in part.
     """
     from cstograph.analysis.metrics import COLUMNS, definitions, metrics_table
     from cstograph.cli.render import render_records
@@ -71,6 +72,13 @@ def metrics(
     first, last = year_span(history, from_, to_)
     rows = metrics_table(history, first, last, org=org, metrics=list(metric_names) or None)
     click.echo(render_records(rows, fmt, COLUMNS))
+    if fmt == "table":
+        from cstograph.cli.render import render_notes
+        from cstograph.index.notes import coverage_notes
+
+        notes = coverage_notes(history, {row["id"] for row in rows})
+        if notes:
+            click.echo(render_notes(notes), err=True)
 
 
 @click.command(cls=Command)
@@ -98,27 +106,36 @@ def snapshot(
     data: tuple[Path, ...],
     allow_network: bool,
 ) -> None:
-    """Write the network of one year (or day) for Gephi, networkx or a spreadsheet.
+    """Write the network of one year (or day), or of the whole span, for Gephi, networkx or
+    a spreadsheet.
 
     Nodes are entities (label, class, Wikidata QID); edges are the relations in effect, held
     or with imprecise bounds (--possible: also not excluded), with kind, role, dates,
-    precisions, certain, grade and sources. The format comes from the
-    extension of --out.
+    precisions, certain, grade and sources. Without --year and --on, every relation over
+    the whole span as one dynamic graph (GEXF: spells on nodes, start and end on edges,
+    which Gephi's timeline plays). The format comes from the extension of --out.
     """
     from cstograph.analysis.snapshot import snapshot as build
+    from cstograph.analysis.snapshot import whole_span
     from cstograph.export.graph import snapshot_format, write_snapshot
 
     snapshot_format(out)  # refuse a bad extension before loading anything
-    if (year is None) == (on is None):
-        raise click.UsageError("give --year or --on (one of them)")
+    if year is not None and on is not None:
+        raise click.UsageError("give --year or --on, not both")
+    if possible and year is None and on is None:
+        raise click.UsageError("--possible needs --year or --on (the whole span has no window)")
     history = open_history(data, allow_network)
-    graph = build(
-        history, year=year, on=on, kinds=kinds or None, orgs=orgs or None, possible=possible
-    )
+    if year is None and on is None:
+        graph = whole_span(history, kinds=kinds or None, orgs=orgs or None)
+    else:
+        graph = build(
+            history, year=year, on=on, kinds=kinds or None, orgs=orgs or None, possible=possible
+        )
     write_snapshot(graph, out)
+    dynamic = ", dynamic" if graph.graph.get("mode") == "dynamic" else ""
     click.echo(
         f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
-        f"({graph.graph['window']})."
+        f"({graph.graph['window']}{dynamic})."
     )
 
 

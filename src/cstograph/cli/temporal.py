@@ -38,7 +38,7 @@ __all__ = ["conflicts", "diff", "members", "register", "relations", "timeline"]
 @possible_option
 @claims_option
 @data_options
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", sources=True)
 def members(
     org: str,
     year: str | None,
@@ -59,12 +59,21 @@ def members(
     Each row says whether it held in the window (yes), or touches it only within a bound
     known to the month or year (imprecise); --possible adds the rows that only a "by" or
     "or later" bound does not exclude (not excluded).
+
+    With a table, notes on standard error say what it cannot: that ORG is recorded only in part,
+    or why the answer is empty (ORG is a state; it did not exist yet; it had ended).
     """
-    from cstograph.cli.render import render_relations
+    from cstograph.cli.render import render_notes, render_relations
+    from cstograph.index.notes import answer_notes
+    from cstograph.temporal import window
 
     history = open_history(data, allow_network, claims)
-    found = history.members(org, role=role, possible=possible, **when(year, on, from_, to_))
+    times = when(year, on, from_, to_)
+    found = history.members(org, role=role, possible=possible, **times)
     click.echo(render_relations(found, fmt))
+    notes = answer_notes(history, org, window(**times), found) if fmt == "table" else []
+    if notes:
+        click.echo(render_notes(notes), err=True)
 
 
 @click.command(cls=Command)
@@ -75,7 +84,7 @@ def members(
 @possible_option
 @claims_option
 @data_options
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", sources=True)
 def relations(
     kind: str | None,
     subject: str | None,
@@ -114,7 +123,7 @@ def relations(
 @possible_option
 @claims_option
 @data_options
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", sources=True)
 def timeline(
     entity: str,
     year: str | None,
@@ -172,7 +181,7 @@ def diff(
 @click.command(cls=Command)
 @click.argument("entity", required=False)
 @data_options
-@format_option("table", "json", "csv")
+@format_option("table", "json", "csv", sources=True)
 def conflicts(entity: str | None, data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
     """Claims that sources disagree on (about ENTITY, if given), grouped, each with its
     sources, which one is preferred and why. Temporal commands show the preferred claim;

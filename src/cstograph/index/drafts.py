@@ -32,12 +32,12 @@ from cstograph.index.oxterms import (
     short_any,
     short_iri,
 )
-from cstograph.index.rdf_reader import _boolean, _date, _natural, _number
+from cstograph.index.rdf_reader import _boolean, _date, _natural, _number, source_record
 from cstograph.model.kinds import KINDS, Field
 from cstograph.model.records import Entity as _Entity
 from cstograph.model.records import Figure as _Figure
 from cstograph.model.records import Relation, Source
-from cstograph.model.terms import DCTERMS, ORG, RDFS, SKOS
+from cstograph.model.terms import ORG, RDFS, SKOS
 from cstograph.temporal import Precision, bound_range
 
 __all__ = ["Builder"]
@@ -53,7 +53,6 @@ class Builder:
         self._iris: dict[str, URIRef] = {}
         self._labels: dict[URIRef, str] = {}
         self._entities: dict[str, _Entity] = {}
-        self._titles: dict[str, tuple[str, Any]] = {}
         self._days: dict[str, date] = {}
         self._ranges: dict[tuple[date | None, str | None, str | None, bool], tuple[date, date]]
         self._ranges = {}
@@ -115,15 +114,6 @@ class Builder:
         return str(self.node(term))
 
     # the parts of a record
-
-    def title(self, source: str) -> tuple[str, Any]:
-        found = self._titles.get(source)
-        if found is None:
-            found = self._titles[source] = (
-                short_iri(source),
-                self.graph.value(self.iri(source), DCTERMS.title),
-            )
-        return found
 
     # A record is made in two steps. ``values`` reads what the relation node and its own
     # blank nodes say into a compact tuple, with IRIs as strings; it needs no lookups in
@@ -306,12 +296,12 @@ class Builder:
         for cite in cites:
             source = self._sources.get(cite)
             if source is None:
-                short, title = self.title(cite[0])
-                source = self._sources[cite] = Source(short, str(title or short), *cite[1:])
+                source = self._sources[cite] = source_record(
+                    self.graph, self.iri(cite[0]), *cite[1:]
+                )
             found.append(source)
         for iri in plain:  # not cited with a derivation too (see values)
-            short, title = self.title(iri)
-            found.append(Source(short, str(title or "")))
+            found.append(source_record(self.graph, self.iri(iri), plain=True))
         if len(found) > 1:
             found.sort(key=lambda s: (s.id, _natural(s.locator or "")))
         return tuple(found)

@@ -29,6 +29,7 @@ from cstograph.model.terms import (
     RDF,
     RDFS,
     SCHEMA,
+    SOURCE_KINDS,
     short_name,
 )
 from cstograph.temporal import Precision, bound_range, occurrence_end
@@ -76,6 +77,32 @@ def _number(value: Any) -> int | float:
     return python if isinstance(python, int | float) else float(str(python))
 
 
+def source_record(
+    graph: Graph,
+    source: URIRef,
+    locator: str | None = None,
+    note: str | None = None,
+    *,
+    plain: bool = False,
+) -> Source:
+    """A source document as records cite it: title, URL, date and kind from ``graph``, the
+    place in it (``locator``) and the citation's ``note``. ``plain``: cited without a
+    derivation (no title falls back to the id)."""
+    title = graph.value(source, DCTERMS.title)
+    url = graph.value(source, SCHEMA.url)
+    issued = graph.value(source, DCTERMS.issued)
+    kind = graph.value(source, CST.sourceKind)
+    return Source(
+        short_name(source),
+        str(title) if title is not None else ("" if plain else short_name(source)),
+        locator,
+        note,
+        str(url) if url is not None else None,
+        str(issued) if issued is not None else None,
+        SOURCE_KINDS.get(kind) if isinstance(kind, URIRef) else None,
+    )
+
+
 class GraphReader:
     """Records of the relation and event nodes of ``graph`` (labels cached)."""
 
@@ -105,16 +132,16 @@ class GraphReader:
             locator = g.value(derivation, CST.locator)
             note = g.value(derivation, RDFS.comment)
             found.append(
-                Source(
-                    short_name(source),
-                    str(g.value(source, DCTERMS.title) or short_name(source)),
+                source_record(
+                    g,
+                    source,
                     str(locator) if locator is not None else None,
                     str(note) if note is not None else None,
                 )
             )
         for source in g.objects(node, PROV.wasDerivedFrom):
             if isinstance(source, URIRef) and source not in cited:
-                found.append(Source(short_name(source), str(g.value(source, DCTERMS.title) or "")))
+                found.append(source_record(g, source, plain=True))
         return tuple(sorted(found, key=lambda s: (s.id, _natural(s.locator or ""))))
 
     def conflicts(self, node: URIRef) -> tuple[str, ...]:

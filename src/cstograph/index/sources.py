@@ -18,7 +18,16 @@ from rdflib import Literal, URIRef
 from cstograph.errors import UnknownEntityError, UnknownSourceError
 from cstograph.index.names import name_key
 from cstograph.model.records import Citation, Entity, SourceDocument
-from cstograph.model.terms import CST, DCTERMS, EVENT_CLASSES, RDF, RDFS, SCHEMA, short_name
+from cstograph.model.terms import (
+    CST,
+    DCTERMS,
+    EVENT_CLASSES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SOURCE_KINDS,
+    short_name,
+)
 
 if TYPE_CHECKING:
     from cstograph.index.history import History
@@ -31,6 +40,13 @@ def _text(history: History, value: Any) -> str | None:
     if value is None:
         return None
     return history.label(value) if isinstance(value, URIRef) else str(value)
+
+
+def _kind(history: History, value: Any) -> str | None:
+    """A ``cst:sourceKind`` as answers name it (:data:`~cstograph.model.terms.SOURCE_KINDS`)."""
+    if isinstance(value, URIRef):
+        return SOURCE_KINDS.get(value) or history.label(value)
+    return None
 
 
 def _issued(value: Any) -> date | None:
@@ -130,7 +146,7 @@ def source_documents(history: History) -> list[SourceDocument]:
                     history,
                     graph.value(node, DCTERMS.publisher) or graph.value(node, SCHEMA.publisher),
                 ),
-                kind=_text(history, graph.value(node, DCTERMS.type)),
+                kind=_kind(history, graph.value(node, CST.sourceKind)),
                 note=_text(history, graph.value(node, RDFS.comment)),
                 citations=tuple(cited.get(short, ())),
             )
@@ -139,7 +155,7 @@ def source_documents(history: History) -> list[SourceDocument]:
 
 
 def source_kinds(documents: list[SourceDocument]) -> list[str]:
-    """The kinds the graph gives its sources (``dcterms:type``), sorted."""
+    """The kinds the graph gives its sources (``cst:sourceKind``), sorted."""
     return sorted({d.kind for d in documents if d.kind})
 
 
@@ -149,15 +165,15 @@ def sources(history: History, *, kind: str | None = None) -> list[SourceDocument
     Raises
     ------
     UnknownSourceError
-        ``kind`` is not a kind the graph gives any source.
+        ``kind`` is not a source kind (:data:`~cstograph.model.terms.SOURCE_KINDS`, or one
+        the graph gives a source).
     """
     documents = source_documents(history)
     if kind is not None:
-        kinds = source_kinds(documents)
+        kinds = sorted({*SOURCE_KINDS.values(), *source_kinds(documents)})
         matching = [k for k in kinds if name_key(k) == name_key(kind)]
         if not matching:
-            known = ", ".join(kinds) if kinds else "none (no source has a dcterms:type)"
-            raise UnknownSourceError(f"no source is of kind {kind!r}; kinds: {known}")
+            raise UnknownSourceError(f"unknown source kind {kind!r}; kinds: {', '.join(kinds)}")
         documents = [d for d in documents if d.kind == matching[0]]
     return sorted(documents, key=lambda d: (-d.cited_by(), d.id))
 

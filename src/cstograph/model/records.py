@@ -34,12 +34,20 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a fact comes from: the source document and the place in it."""
+    """Where a fact comes from: the source document and the place in it.
+
+    ``url`` where a reader finds it, ``issued`` its date (ISO, when the source is dated),
+    ``kind`` what sort of source it is (``official``, ``agency or newspaper``,
+    ``scholarly``, ``encyclopedia or mirror``, ``blog or repost``), when the graph says.
+    """
 
     id: str
     title: str
     locator: str | None = None
     note: str | None = None
+    url: str | None = None
+    issued: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ __all__ = [
     "RDFS",
     "SCHEMA",
     "SKOS",
+    "SOURCE_KINDS",
     "TIME",
     "WD",
     "XSD",
@@ -67,6 +68,12 @@ class CST(DefinedNamespace):
     TestRange: URIRef  # test range
     SpaceLaunchComplex: URIRef  # space launch complex
     SourceDocument: URIRef  # source document
+    SourceKind: URIRef  # source kind
+    OfficialSource: URIRef  # official
+    AgencyOrNewspaper: URIRef  # agency or newspaper
+    ScholarlySource: URIRef  # scholarly
+    EncyclopediaOrMirror: URIRef  # encyclopedia or mirror
+    BlogOrRepost: URIRef  # blog or repost
     Treaty: URIRef  # treaty
 
     # Dated events
@@ -136,6 +143,7 @@ class CST(DefinedNamespace):
     # Provenance and claims
     locator: URIRef  # locator
     documentName: URIRef  # document name
+    sourceKind: URIRef  # source kind
     conflictsWith: URIRef  # conflicts with
     preferred: URIRef  # preferred
     preferenceReason: URIRef  # preference reason
@@ -173,6 +181,15 @@ EVENT_CLASSES: tuple[URIRef, ...] = (
     CST.Request,
     CST.Event,  # events of no more specific kind (an entry into force, say)
 )
+
+#: What sort of source a document is (``cst:sourceKind``), as answers name it.
+SOURCE_KINDS: dict[URIRef, str] = {
+    CST.OfficialSource: "official",
+    CST.AgencyOrNewspaper: "agency or newspaper",
+    CST.ScholarlySource: "scholarly",
+    CST.EncyclopediaOrMirror: "encyclopedia or mirror",
+    CST.BlogOrRepost: "blog or repost",
+}
 
 #: Prefixes declared for every SPARQL query and every Turtle file we write.
 PREFIXES: dict[str, str] = {

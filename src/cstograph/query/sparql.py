@@ -9,13 +9,13 @@ Every query gets the project's prefixes pre-declared (``cst:``, ``cs:``, ``org:`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import rdflib.plugins.sparql as rdflib_sparql
 from pyparsing import ParseException
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -23,7 +23,7 @@ from rdflib.term import Identifier
 
 from cstograph.errors import NetworkRefusedError, QueryError
 from cstograph.io.parse import in_memory
-from cstograph.model.terms import PREFIXES
+from cstograph.model.terms import PREFIXES, RDFS, SKOS
 from cstograph.query.tokens import inject_values, services
 
 __all__ = [
@@ -200,3 +200,28 @@ def read_query_file(path: Path | str) -> str:
         raise QueryError(
             f"cannot read {path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})"
         ) from None
+
+
+def labeller(graph: Graph) -> Callable[[Identifier], str | None]:
+    """A function giving a term's label for tables: its English (or untagged)
+    ``rdfs:label`` or ``skos:prefLabel``, a precision unit's name (``day``); ``None`` when
+    it has none (tables then show the prefixed name)."""
+    from cstograph.temporal import Precision
+
+    found: dict[Identifier, str | None] = {}
+
+    def label(term: Identifier) -> str | None:
+        if term not in found:
+            text = Precision.BY_UNIT.get(cast(URIRef, term))
+            if text is None and isinstance(term, URIRef):
+                names = [
+                    value
+                    for predicate in (SKOS.prefLabel, RDFS.label)
+                    for value in graph.objects(term, predicate)
+                    if isinstance(value, Literal) and value.language in (None, "en")
+                ]
+                text = str(names[0]) if names else None
+            found[term] = text
+        return found[term]
+
+    return label

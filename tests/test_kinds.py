@@ -49,7 +49,7 @@ cs:toyland a cst:State ; rdfs:label "Toyland"@en .
 cs:elsewhere a cst:State ; rdfs:label "Elsewhere"@en .
 cs:toy-league a cst:Alliance ; rdfs:label "Toy League"@en .
 cs:toy-brigade a cst:MilitaryUnit ; rdfs:label "Toy Brigade"@en .
-cs:toy-notes a cst:SourceDocument ; dcterms:title "Toy notes" ;
+cs:toy-notes a cst:SourceDocument ; cst:sourceKind cst:ScholarlySource ; dcterms:title "Toy notes" ;
     cst:documentName "toy-notes.txt" .
 """
 

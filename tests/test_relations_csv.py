@@ -74,6 +74,7 @@ GOOD = {
     "end_precision": "year",
     "source_title": "A user's research notes",
     "source_url": "notes.txt",
+    "source_kind": "scholarly",
     "locator": "page 2",
     "note": "Testland observed the CSTO.",
 }
@@ -111,6 +112,14 @@ def test_import_good_rows(tmp_path):
         ({"role": "emperor"}, "row 3: unknown role 'emperor'"),
         ({"start_precision": "decade"}, "row 3: start_precision 'decade'"),
         ({"locator": ""}, "row 3: locator is empty"),
+        (
+            {"source_title": "Other notes", "source_kind": ""},
+            "row 3: source 'Other notes': no source_kind; give one of 'official'",
+        ),
+        (
+            {"source_title": "Other notes", "source_kind": "rumour"},
+            "row 3: source 'Other notes': source_kind 'rumour'; give one of",
+        ),
     ],
 )
 def test_bad_row_is_reported_and_nothing_written(tmp_path, change, message):

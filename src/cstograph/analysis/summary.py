@@ -21,19 +21,24 @@ from cstograph.model.terms import (
     RDF,
     RDFS,
     SCHEMA,
+    SOURCE_KINDS,
     short_name,
 )
 
-__all__ = ["SourceCount", "Summary", "summarize"]
+__all__ = ["NO_KIND", "SourceCount", "Summary", "summarize"]
+
+#: How ``sources_by_kind`` counts a source that gives no ``cst:sourceKind`` (or an unknown one).
+NO_KIND = "no kind given"
 
 
 @dataclass(frozen=True)
 class SourceCount:
-    """A source document and how many relation and event nodes cite it."""
+    """A source document, its kind and how many relation and event nodes cite it."""
 
     id: str
     title: str
     cited_by: int
+    kind: str = NO_KIND
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ class Summary:
     first_date: str | None
     last_date: str | None
     sources: list[SourceCount]
+    #: How many sources are of each kind (``official``, ``agency or newspaper``, ...), every
+    #: kind listed even at zero; sources that give no kind count as ``no kind given``.
+    sources_by_kind: dict[str, int]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,6 +64,11 @@ class Summary:
 def _label(graph: Graph, node: URIRef) -> str:
     label = graph.value(node, RDFS.label)
     return str(label) if label is not None else short_name(node)
+
+
+def _kind(graph: Graph, source: URIRef) -> str:
+    kind = graph.value(source, CST.sourceKind)
+    return SOURCE_KINDS.get(kind, NO_KIND) if isinstance(kind, URIRef) else NO_KIND
 
 
 def _dates(graph: Graph, node: URIRef) -> list[date]:
@@ -75,6 +88,8 @@ def summarize(graph: Graph) -> Summary:
     >>> from cstograph import load
     >>> summary = summarize(load())
     >>> summary.relations["member-of"] > 0
+    True
+    >>> summary.sources_by_kind["official"] > 0
     True
     """
     relation_nodes: set[URIRef] = set()
@@ -115,12 +130,15 @@ def summarize(graph: Graph) -> Summary:
                 short_name(s),
                 str(graph.value(s, DCTERMS.title) or ""),
                 cited[s],
+                _kind(graph, s),
             )
             for s in graph.subjects(RDF.type, CST.SourceDocument)
             if isinstance(s, URIRef)
         ),
         key=lambda s: (-s.cited_by, s.id),
     )
+    by_kind: Counter[str] = Counter({label: 0 for label in SOURCE_KINDS.values()})
+    by_kind.update(s.kind for s in sources)
     return Summary(
         triples=len(graph),
         entities=dict(sorted(entities.items())),
@@ -130,4 +148,5 @@ def summarize(graph: Graph) -> Summary:
         first_date=min(all_dates).isoformat() if all_dates else None,
         last_date=max(all_dates).isoformat() if all_dates else None,
         sources=sources,
+        sources_by_kind=dict(by_kind),
     )

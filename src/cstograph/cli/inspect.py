@@ -37,7 +37,8 @@ SOURCES_SHOWN = 10
 @data_options
 @format_option("table", "json")
 def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
-    """Count triples, entities by class, relations by kind, events, the span and sources."""
+    """Count triples, entities by class, relations by kind, events, the span and sources
+    (by kind, and the most cited)."""
     from cstograph.analysis.summary import summarize
 
     summary = summarize(open_data(data, allow_network))
@@ -57,11 +58,13 @@ def info(data: tuple[Path, ...], allow_network: bool, fmt: str) -> None:
         click.echo("")
         click.echo(table([title, "count"], sorted(counts.items())))
     click.echo("")
+    click.echo(table(["sources by kind", "count"], list(summary.sources_by_kind.items())))
+    click.echo("")
     shown = summary.sources[:SOURCES_SHOWN]
     click.echo(
         table(
-            ["source", "title", "cited by"],
-            [[s.id, s.title, s.cited_by] for s in shown],
+            ["source", "kind", "title", "cited by"],
+            [[s.id, s.kind, s.title, s.cited_by] for s in shown],
         )
     )
     if len(summary.sources) > len(shown):

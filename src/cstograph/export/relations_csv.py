@@ -43,6 +43,7 @@ from cstograph.model.terms import (
     RDF,
     RDFS,
     SCHEMA,
+    SOURCE_KINDS,
     short_name,
 )
 from cstograph.temporal import Precision, parse_date_spec
@@ -74,6 +75,7 @@ COLUMNS: tuple[str, ...] = (
     "source_title",
     "source_url",
     "source_issued",
+    "source_kind",
     "locator",
     "note",
 )
@@ -85,6 +87,8 @@ _APPROXIMATIONS = {
     "more than": CST.MoreThan,
     "at least": CST.AtLeast,
 }
+#: A new source's ``source_kind``: the labels of the five source kinds.
+_SOURCE_KINDS = {label: kind for kind, label in SOURCE_KINDS.items()}
 
 
 @dataclass
@@ -162,6 +166,7 @@ def export_csv(graph: Graph) -> str:
                     "source_title": source.title,
                     "source_url": str(url) if url else "",
                     "source_issued": str(issued) if issued else "",
+                    "source_kind": source.kind or "",
                     "locator": source.locator or "",
                     "note": source.note or "",
                 }
@@ -336,8 +341,14 @@ class _Builder:
             url = citation.get("source_url", "")
             if not url:
                 raise self.fail(row, f"source {title!r} needs source_url (a URL or file name)")
+            kind = citation.get("source_kind", "")
+            if kind not in _SOURCE_KINDS:
+                choices = ", ".join(repr(k) for k in _SOURCE_KINDS)
+                given = f"source_kind {kind!r}" if kind else "no source_kind"
+                raise self.fail(row, f"source {title!r}: {given}; give one of {choices}")
             g.add((source, RDF.type, CST.SourceDocument))
             g.add((source, DCTERMS.title, Literal(title)))
+            g.add((source, CST.sourceKind, _SOURCE_KINDS[kind]))
             if re.match(r"https?://", url):
                 g.add((source, SCHEMA.url, URIRef(url)))
             else:
@@ -357,7 +368,15 @@ class _Builder:
             g.add((derivation, RDFS.comment, Literal(citation["note"])))
 
 
-_CITATION = ("source", "source_title", "source_url", "source_issued", "locator", "note")
+_CITATION = (
+    "source",
+    "source_title",
+    "source_url",
+    "source_issued",
+    "source_kind",
+    "locator",
+    "note",
+)
 
 
 def import_csv(

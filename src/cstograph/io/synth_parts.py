@@ -56,6 +56,14 @@ _SYLLABLES = (
 _REGIONS = "Northern Southern Eastern Western Central Caspian Baltic Pacific Arctic Continental"
 _CORES = "Defence Security Economic Customs Cooperation Border Energy Trade Peace Collective"
 _FORMS = ("Council", "Union", "Pact", "Organization", "Community")
+#: Synthetic sources take the five source kinds in turn, by number (the random stream is unchanged).
+_SOURCE_KINDS = (
+    "OfficialSource",
+    "AgencyOrNewspaper",
+    "ScholarlySource",
+    "EncyclopediaOrMirror",
+    "BlogOrRepost",
+)
 _BASE_CLASSES = (
     "cst:AirBase",
     "cst:GroundForcesBase",
@@ -251,6 +259,7 @@ class Parts:
             )
             chunk.append(
                 f"cs:syn-source-{i:05d} a cst:SourceDocument ;\n"
+                f"    cst:sourceKind cst:{_SOURCE_KINDS[i % len(_SOURCE_KINDS)]} ;\n"
                 f'    dcterms:title "Synthetic source {i}" ;\n    {where}{issued} .\n\n'
             )
         for i in range(self.states):

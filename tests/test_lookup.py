@@ -512,3 +512,17 @@ def test_to_frame_is_at_the_package_top_level():
     from cstograph.frames import to_frame
 
     assert cstograph.to_frame is to_frame
+
+
+def test_sources_by_kind(every_claim, graph):
+    official = sources(every_claim, kind="official")
+    assert official, "the graph marks official sources"
+    assert {d.kind for d in official} == {"official"}
+    marked = {
+        every_claim.entity(s).id
+        for s in graph.subjects(CST.sourceKind, CST.OfficialSource)
+        if (s, RDF.type, CST.SourceDocument) in graph
+    }
+    assert {d.id for d in official} == marked
+    header = run("sources", "--kind", "official").output.splitlines()[0].split()
+    assert header[:4] == ["id", "title", "issued", "kind"]

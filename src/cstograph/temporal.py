@@ -37,6 +37,7 @@ __all__ = [
     "Window",
     "YearSpan",
     "bound_range",
+    "bound_text",
     "grade",
     "graded",
     "occurrence_end",
@@ -320,6 +321,32 @@ def grade(
 def recorded_range(value: date | None, precision: str | None, *, is_end: bool) -> tuple[date, date]:
     """:func:`bound_range` without a qualifier: the days a bound's precision allows."""
     return bound_range(value, precision, None, is_end=is_end)
+
+
+# Writing a bound -----------------------------------------------------------------------------
+
+_QUALIFIED = {"not later than": "by {}", "not earlier than": "{} or later"}
+
+
+def bound_text(
+    value: date | None, precision: str | None, qualifier: str | None, *, open_text: str = ""
+) -> str:
+    """A date as precise as it is known: ``2003``, ``2002-05``, ``2006-01-14``, with
+    ``by ...`` or ``... or later`` for qualified bounds.
+
+    Examples
+    --------
+    >>> bound_text(date(2002, 5, 1), "month", "not earlier than")
+    '2002-05 or later'
+    >>> bound_text(None, None, None, open_text="ongoing")
+    'ongoing'
+    """
+    if value is None:
+        return open_text
+    text = {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
+        precision or "day", value.isoformat()
+    )
+    return _QUALIFIED.get(qualifier or "", "{}").format(text)
 
 
 # Years ---------------------------------------------------------------------------------------

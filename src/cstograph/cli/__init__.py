@@ -8,7 +8,8 @@ One module per command family, each with a ``register(group)``:
 - :mod:`~cstograph.cli.lookup`: ``search``, ``events``, ``source``, ``sources``;
 - :mod:`~cstograph.cli.reports`: ``metrics``, ``snapshot``, ``export``, ``plot``, ``report``;
 - :mod:`~cstograph.cli.stores`: ``load``, ``serve``, ``synth``;
-- :mod:`~cstograph.cli.imports`: ``import`` (a CSV of relations into Turtle).
+- :mod:`~cstograph.cli.imports`: ``import`` (a CSV of relations into Turtle);
+- :mod:`~cstograph.cli.explore`: ``explore`` (the explorer page, one self-contained HTML file).
 
 Shared options are in :mod:`~cstograph.cli.options`, the one table renderer in
 :mod:`~cstograph.cli.render`, the one error translator in :mod:`~cstograph.cli.command`.
@@ -22,7 +23,7 @@ from __future__ import annotations
 import click
 
 from cstograph import __version__
-from cstograph.cli import imports, inspect, lookup, reports, stores, temporal
+from cstograph.cli import explore, imports, inspect, lookup, reports, stores, temporal
 from cstograph.cli.command import Command
 
 __all__ = ["cli", "main"]
@@ -44,7 +45,7 @@ def cli() -> None:
     """
 
 
-for _family in (inspect, temporal, lookup, imports, reports, stores):
+for _family in (inspect, temporal, lookup, imports, reports, stores, explore):
     _family.register(cli)
 
 

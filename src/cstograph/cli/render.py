@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal, cast
 from urllib.parse import urlparse
 
@@ -16,6 +15,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.query import Result, ResultRow
 
 from cstograph.model.terms import short_name
+from cstograph.temporal import bound_text
 
 Format = Literal["table", "json", "csv", "tsv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "tsv")
@@ -192,29 +192,6 @@ def render_sparql(
 
 
 # Temporal answers -----------------------------------------------------------------------------
-
-_QUALIFIED = {"not later than": "by {}", "not earlier than": "{} or later"}
-
-
-def bound_text(
-    value: date | None, precision: str | None, qualifier: str | None, *, open_text: str = ""
-) -> str:
-    """A date as precise as it is known: ``2003``, ``2002-05``, ``2006-01-14``, with
-    ``by ...`` or ``... or later`` for qualified bounds.
-
-    Examples
-    --------
-    >>> bound_text(date(2002, 5, 1), "month", "not earlier than")
-    '2002-05 or later'
-    >>> bound_text(None, None, None, open_text="ongoing")
-    'ongoing'
-    """
-    if value is None:
-        return open_text
-    text = {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(
-        precision or "day", value.isoformat()
-    )
-    return _QUALIFIED.get(qualifier or "", "{}").format(text)
 
 
 def _host(source: Any) -> str:

@@ -119,7 +119,7 @@ def test_diff_table_and_json():
 @pytest.mark.parametrize(
     "args,fragment",
     [
-        (("members", "Kyrgystan"), "did you mean Kyrgyzstan"),
+        (("relations", "--subject", "Kyrgystan"), "did you mean Kyrgyzstan"),
         (("members", "CSTO", "--year", "2007", "--on", "2007-01-01"), "not year and on"),
         (("members", "CSTO", "--on", "2007-02-30"), "is not a date"),
         (("members", "CSTO", "--year", "07"), "is not a year"),

@@ -80,6 +80,12 @@ TEMPORAL = [
     ("timeline", "Armenia"),
     ("diff", "2005", "2013", "--org", "CSTO"),
     ("conflicts", "Uzbekistan"),
+    ("timeline", "Kazakhstan", "--year", "2022"),
+    ("events", "--year", "2022"),
+    ("events", "--type", "operation", "--org", "CSTO", "--claims", "all"),
+    ("search", "Gabala"),
+    ("source", "cs:source-rt-2012-kyrgyz-base"),
+    ("sources",),
     ("info",),
 ]
 

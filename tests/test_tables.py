@@ -24,6 +24,8 @@ WIDE_COMMANDS = [
     ("members", "NATO", "--year", "2020"),
     ("relations", "--year", "2010"),
     ("timeline", "Kazakhstan"),
+    ("events", "--year", "2022"),
+    ("source", "cs:source-seed-000"),
     ("conflicts",),
     ("query", "--list"),
 ]

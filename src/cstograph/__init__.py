@@ -22,6 +22,7 @@ __all__ = [
     "load",
     "run_query",
     "summarize",
+    "to_frame",
     "validate",
 ]
 
@@ -35,6 +36,7 @@ from cstograph.errors import (
 
 if TYPE_CHECKING:
     from cstograph.analysis.summary import summarize
+    from cstograph.frames import to_frame
     from cstograph.io.parse import load
     from cstograph.query.sparql import run_query
     from cstograph.validation import validate
@@ -43,6 +45,7 @@ _LAZY = {
     "load": "io.parse",
     "run_query": "query.sparql",
     "summarize": "analysis.summary",
+    "to_frame": "frames",
     "validate": "validation",
 }
 

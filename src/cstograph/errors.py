@@ -6,10 +6,11 @@ Exit codes (the README's "Exit codes" table says the same):
 - 1 (:attr:`ExitCode.VIOLATIONS`): the graph does not conform (``validate``, and
   ``report``, which then writes nothing): :class:`NotValidError`.
 - 2 (:attr:`ExitCode.BAD_INPUT`): the input cannot be used: a file that does not parse or
-  does not exist, a broken or refused SPARQL query, an unknown entity, a bad date or range,
-  a bad CSV row, an output extension we cannot write, a ``--store`` spec that does not parse
-  or asks a store for what it cannot do, a bad option: :class:`InputError` and its
-  subclasses (click's own usage errors exit 2 as well).
+  does not exist, a broken or refused SPARQL query, an unknown entity or source, a bad date
+  or range, a bad CSV row, an output extension we cannot write, a ``--store`` spec that does
+  not parse or asks a store for what it cannot do, a bad option: :class:`InputError` and its
+  subclasses (click's own usage errors exit 2 as well); a missing optional extra
+  (:class:`MissingExtraError`).
 - 3 (:attr:`ExitCode.STORE_FAILED`): a store, endpoint or server failed: an Oxigraph
   directory that is missing, locked or unreadable, an endpoint that does not answer, times
   out, returns an HTTP error or an answer that does not parse, an Oxigraph server that does
@@ -25,6 +26,8 @@ The hierarchy::
     │   ├── DateSpecError
     │   ├── RangeError
     │   ├── UnknownEntityError
+    │   ├── UnknownSourceError
+    │   ├── MissingExtraError          2 (also an ImportError)
     │   ├── CsvRowError
     │   ├── ExportFormatError
     │   ├── PlotFormatError
@@ -58,6 +61,7 @@ __all__ = [
     "ExitCode",
     "ExportFormatError",
     "InputError",
+    "MissingExtraError",
     "NetworkRefusedError",
     "NotValidError",
     "PlotFormatError",
@@ -66,6 +70,7 @@ __all__ = [
     "StoreError",
     "StoreSpecError",
     "UnknownEntityError",
+    "UnknownSourceError",
     "one_line",
 ]
 
@@ -138,6 +143,11 @@ class UnknownEntityError(InputError):
     """A name that matches no entity, or more than one (raised by ``History.resolve``)."""
 
 
+class UnknownSourceError(InputError):
+    """A name that matches no source document, or more than one (``cstograph source``), or
+    a source kind the graph does not have."""
+
+
 class CsvRowError(InputError):
     """A CSV row that cannot become a relation; the message names the file and row."""
 
@@ -148,6 +158,11 @@ class ExportFormatError(InputError):
 
 class PlotFormatError(InputError):
     """A diagram file extension that does not fit the kind of diagram."""
+
+
+class MissingExtraError(InputError, ImportError):
+    """A feature needs an optional extra that is not installed (``to_frame`` needs pandas:
+    ``pip install 'cstograph[frames]'``); the message names the extra."""
 
 
 # 1: the graph does not conform ----------------------------------------------------------------

@@ -40,6 +40,7 @@ __all__ = [
     "bound_text",
     "grade",
     "graded",
+    "occurrence_end",
     "parse_date_spec",
     "recorded_range",
     "window",
@@ -221,6 +222,26 @@ def bound_range(
     elif qualifier == CST.NotEarlierThan:
         high = FOREVER
     return low, high
+
+
+def occurrence_end(start: tuple[date, date]) -> tuple[date, date]:
+    """The (exclusive) end range of an event stored without an end: it happened on one day,
+    some day of its start's range, so it ends the day after that day.
+
+    An event with a ``schema:endDate`` spans ``[start, end)`` as a relation does (its end
+    read by :func:`bound_range`); one without an end is a point, not ongoing.
+
+    Examples
+    --------
+    >>> occurrence_end(bound_range(date(2022, 1, 6), "day", None, is_end=False))
+    (datetime.date(2022, 1, 7), datetime.date(2022, 1, 7))
+    >>> occurrence_end(bound_range(date(2006, 1, 1), "year", None, is_end=False))
+    (datetime.date(2006, 1, 2), datetime.date(2007, 1, 1))
+    >>> occurrence_end(bound_range(date(2002, 5, 1), "month", CST.NotEarlierThan, is_end=False))
+    (datetime.date(2002, 5, 2), datetime.date(9999, 12, 31))
+    """
+    low, high = start
+    return (low + DAY, high if high == FOREVER else high + DAY)
 
 
 def in_effect(

@@ -36,6 +36,7 @@ from rdflib import URIRef
 
 from cstograph.errors import InputError
 from cstograph.index.history import History, Relation
+from cstograph.index.names import MEMBERS_OF
 from cstograph.model.kinds import kind
 from cstograph.model.terms import CST, ORG, RDF, RDFS, SKOS, WD, short_name
 from cstograph.temporal import Grade, graded, window
@@ -148,7 +149,7 @@ def scope(history: History, orgs: Iterable[str]) -> set[str]:
     graph = history.graph
     ids: set[str] = set()
     for name in orgs:
-        todo = [history.iri(history.resolve(name).id)]
+        todo = [history.iri(history.resolve(name, among=MEMBERS_OF).id)]
         while todo:
             node = todo.pop()
             if short_name(node) in ids:

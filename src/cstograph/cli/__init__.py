@@ -5,6 +5,7 @@ One module per command family, each with a ``register(group)``:
 - :mod:`~cstograph.cli.inspect`: ``info``, ``validate``, ``query`` (the graph as RDF);
 - :mod:`~cstograph.cli.temporal`: ``members``, ``relations``, ``timeline``, ``diff``,
   ``conflicts`` (questions about time, answered from the interval index);
+- :mod:`~cstograph.cli.lookup`: ``search``, ``events``, ``source``, ``sources``;
 - :mod:`~cstograph.cli.reports`: ``metrics``, ``snapshot``, ``export``, ``plot``, ``report``;
 - :mod:`~cstograph.cli.stores`: ``load``, ``serve``, ``synth``;
 - :mod:`~cstograph.cli.imports`: ``import`` (a CSV of relations into Turtle);
@@ -22,7 +23,7 @@ from __future__ import annotations
 import click
 
 from cstograph import __version__
-from cstograph.cli import explore, imports, inspect, reports, stores, temporal
+from cstograph.cli import explore, imports, inspect, lookup, reports, stores, temporal
 from cstograph.cli.command import Command
 
 __all__ = ["cli", "main"]
@@ -44,7 +45,7 @@ def cli() -> None:
     """
 
 
-for _family in (inspect, temporal, imports, reports, stores, explore):
+for _family in (inspect, temporal, lookup, imports, reports, stores, explore):
     _family.register(cli)
 
 

@@ -339,9 +339,12 @@ def render_timeline(items: Sequence[Any], fmt: str) -> str:
                 "sources": _sources_cell(item.sources)
                 if fmt == "table"
                 else _sources_text(item.sources),
+                "held": _GRADE_TEXT.get(item.grade, item.grade),
             }
         )
-    return render_records(rows, fmt, ["from", "until", "kind", "what", "id", "sources"])
+    # a timeline in a window says how surely each row is in it, when one is not surely there
+    held = ["held"] if any(item.grade != "held" for item in items) else []
+    return render_records(rows, fmt, ["from", "until", *held, "kind", "what", "id", "sources"])
 
 
 def render_changes(changes: Sequence[Any], fmt: str) -> str:
@@ -399,3 +402,175 @@ def render_conflicts(conflicts: Sequence[Any], fmt: str) -> str:
             )
     columns = ["group", "claim", "what", "from", "until", "preferred", "reason", "sources"]
     return render_records(rows, fmt, columns)
+
+
+# Looking things up: events, search, sources ---------------------------------------------------
+
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "label",
+    "start",
+    "start_precision",
+    "start_qualifier",
+    "end",
+    "end_precision",
+    "end_qualifier",
+    "grade",
+    "participant_ids",
+    "participants",
+    "figures",
+    "sources",
+)
+
+
+def _figures_text(figures: Sequence[Any]) -> str:
+    return "; ".join(_figure_text(f) for f in figures)
+
+
+def render_events(events: Sequence[Any], fmt: str) -> str:
+    """Events (``events``): JSON the records, CSV/TSV one flat row per event, the table
+    with dates, type, participants and figures (and ``held`` when a row is not held)."""
+    if fmt == "json":
+        return json.dumps([e.to_dict() for e in events], indent=2, ensure_ascii=False)
+    rows = []
+    for e in events:
+        rows.append(
+            {
+                "id": e.id,
+                "type": e.type,
+                "label": e.label,
+                "start": e.start.isoformat(),
+                "start_precision": e.start_precision,
+                "start_qualifier": e.start_qualifier,
+                "end": e.end.isoformat() if e.end else None,
+                "end_precision": e.end_precision,
+                "end_qualifier": e.end_qualifier,
+                "grade": e.grade,
+                "participant_ids": "; ".join(p.id for p in e.participants),
+                "participants": "; ".join(p.label for p in e.participants),
+                "figures": _figures_text(e.figures),
+                "sources": _sources_cell(e.sources) if fmt == "table" else _sources_text(e.sources),
+                "from": bound_text(e.start, e.start_precision, e.start_qualifier),
+                "until": bound_text(e.end, e.end_precision, e.end_qualifier),
+                "held": _GRADE_TEXT.get(e.grade, e.grade),
+                "event": e.label,
+            }
+        )
+    if fmt != "table":
+        return render_records(rows, fmt, EVENT_COLUMNS)
+    held = ["held"] if any(e.grade != "held" for e in events) else []
+    figures = ["figures"] if any(e.figures for e in events) else []
+    columns = ["from", "until", *held, "type", "event", "participants", *figures, "sources"]
+    return render_records(rows, "table", columns)
+
+
+def render_matches(matches: Sequence[Any], fmt: str) -> str:
+    """Search results: kind, id, name and a one-line description, best first."""
+    records = [m.to_dict() for m in matches]
+    if fmt == "json":
+        return render_records(records, fmt)
+    columns = ["kind", "id", "label", "description", "score"]
+    if fmt == "table":
+        records = [{**r, "name": r["label"], "about": r["description"]} for r in records]
+        columns = ["kind", "id", "name", "about"]
+    return render_records(records, fmt, columns)
+
+
+def render_sources(documents: Sequence[Any], fmt: str) -> str:
+    """Source documents (``sources``) with how many relations, events and entities' names
+    cite each."""
+    if fmt == "json":
+        records = []
+        for d in documents:
+            record = d.to_dict()
+            del record["citations"]
+            record.update(
+                relations=d.cited_by("relation"),
+                events=d.cited_by("event"),
+                names=d.cited_by("names"),
+            )
+            records.append(record)
+        return render_records(records, fmt)
+    rows = [
+        {
+            "id": d.id,
+            "title": d.title,
+            "url": d.url,
+            "document_name": d.document_name,
+            "issued": d.issued.isoformat() if d.issued else None,
+            "publisher": d.publisher,
+            "kind": d.kind,
+            "host": d.host or d.document_name,
+            "relations": d.cited_by("relation"),
+            "events": d.cited_by("event"),
+            "names": d.cited_by("names"),
+        }
+        for d in documents
+    ]
+    if fmt == "table":
+        kind = ["kind"] if any(d.kind for d in documents) else []
+        columns = ["id", "title", "issued", *kind, "host", "relations", "events", "names"]
+    else:
+        columns = [
+            "id", "title", "url", "document_name", "issued", "publisher", "kind",
+            "relations", "events", "names",
+        ]  # fmt: skip
+    return render_records(rows, fmt, columns)
+
+
+def render_source(document: Any, fmt: str) -> str:
+    """One source (``source``): what the graph says of it, then each fact that cites it
+    with its locator (JSON: the record with its citations; CSV/TSV: the citations)."""
+    if fmt == "json":
+        return json.dumps(document.to_dict(), indent=2, ensure_ascii=False)
+    citations = [
+        {
+            "source": document.id,
+            "cites": c.what,
+            "kind": c.kind,
+            "id": c.record.id,
+            "fact": c.record.label,
+            "date": c.start.isoformat() if c.start else None,
+            "when": bound_text(c.start, c.start_precision, c.start_qualifier),
+            "locator": c.locator,
+            "note": c.note,
+        }
+        for c in document.citations
+    ]
+    if fmt != "table":
+        columns = ["source", "cites", "kind", "id", "fact", "date", "when", "locator", "note"]
+        return render_records(citations, fmt, columns)
+    fields = [
+        ("title", document.title),
+        ("label", document.label),
+        ("url", document.url),
+        ("document", document.document_name),
+        ("issued", document.issued.isoformat() if document.issued else None),
+        ("publisher", document.publisher),
+        ("kind", document.kind),
+        ("note", document.note),
+        (
+            "cited by",
+            f"{document.cited_by('relation')} relations, {document.cited_by('event')} events, "
+            f"{document.cited_by('names')} entities' names",
+        ),
+    ]
+    width = max(len(name) for name, value in fields if value)
+    lines = [document.id]
+    for name, value in fields:
+        if value:
+            line = f"{name.ljust(width)}  {value}"
+            if SETTINGS.width is not None and len(line) > SETTINGS.width:  # fit the terminal
+                import textwrap
+
+                line = "\n".join(
+                    textwrap.wrap(line, SETTINGS.width, subsequent_indent=" " * (width + 2))
+                )
+            lines.append(line)
+    if citations:
+        lines.append("")
+        lines.append(
+            render_records(citations, "table", ["cites", "kind", "fact", "when", "locator"])
+        )
+    return "\n".join(lines)

@@ -106,8 +106,11 @@ def relations(
     holds-office, the person and the post.
     """
     from cstograph.cli.render import render_relations
+    from cstograph.index.search import resolve_for
 
     history = open_history(data, allow_network, claims)
+    subject = resolve_for(history, subject, kind, "subject")  # suggestions of the right kind
+    object_ = resolve_for(history, object_, kind, "object")
     found = history.relations(
         kind, subject, object_, possible=possible, **when(year, on, from_, to_)
     )
@@ -116,17 +119,30 @@ def relations(
 
 @click.command(cls=Command)
 @click.argument("entity")
+@time_options
+@possible_option
 @claims_option
 @data_options
 @format_option("table", "json", "csv", sources=True)
 def timeline(
-    entity: str, claims: str, data: tuple[Path, ...], allow_network: bool, fmt: str
+    entity: str,
+    year: str | None,
+    on: str | None,
+    from_: str | None,
+    to_: str | None,
+    possible: bool,
+    claims: str,
+    data: tuple[Path, ...],
+    allow_network: bool,
+    fmt: str,
 ) -> None:
-    """Every relation and event of ENTITY in date order, with sources."""
+    """Every relation and event of ENTITY in date order, with sources; with --year, --on or
+    --from/--to, those in that window (relations and events graded by the one rule)."""
     from cstograph.cli.render import render_timeline
 
     history = open_history(data, allow_network, claims)
-    click.echo(render_timeline(history.timeline(entity), fmt))
+    found = history.timeline(entity, possible=possible, **when(year, on, from_, to_))
+    click.echo(render_timeline(found, fmt))
 
 
 @click.command(cls=Command)
@@ -155,8 +171,10 @@ def diff(
     means that day.
     """
     from cstograph.cli.render import render_changes
+    from cstograph.index.search import resolve_for
 
     history = open_history(data, allow_network, claims)
+    org = resolve_for(history, org, kind, "object")  # suggestions of the right kind
     click.echo(render_changes(history.diff(t1, t2, org=org, kind=kind, possible=possible), fmt))
 
 

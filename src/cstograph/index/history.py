@@ -21,7 +21,7 @@ from datetime import date
 from rdflib import Graph, URIRef
 
 from cstograph.errors import InputError, UnknownEntityError
-from cstograph.index.names import NameIndex
+from cstograph.index.names import MEMBERS_OF, NameIndex
 from cstograph.index.rdf_reader import GraphReader
 from cstograph.model.kinds import KINDS
 from cstograph.model.kinds import kind as known_kind
@@ -242,7 +242,7 @@ class History:
         True
         """
         roles = MEMBER_ROLES if role is None else self._role(role)
-        target = self.resolve(org)
+        target = self.resolve(org, among=MEMBERS_OF)
         shared = {k.name: k.role == "required" for k in KINDS if k.shared}
         found = [
             r
@@ -253,8 +253,18 @@ class History:
         ]
         return sorted(found, key=lambda r: (r.subject.label, r.start))
 
-    def timeline(self, entity: str) -> list[Relation | Event]:
-        """Every relation and event of an entity, in date order, with sources.
+    def timeline(
+        self,
+        entity: str,
+        *,
+        year: int | str | None = None,
+        on: date | str | None = None,
+        between: tuple[date | str | None, date | str | None] | None = None,
+        possible: bool = False,
+    ) -> list[Relation | Event]:
+        """Every relation and event of an entity, in date order, with sources; in a window
+        when one is given, relations and events graded by the one rule
+        (:meth:`select`, :func:`cstograph.index.events.select_events`).
 
         Examples
         --------
@@ -262,12 +272,55 @@ class History:
         >>> history = History(load())
         >>> [(e.start.isoformat(), e.kind) for e in history.timeline("Kant air base")][:2]
         [('2003-09-01', 'event'), ('2003-09-22', 'hosts-base')]
+        >>> [e.id for e in history.timeline("Kazakhstan", year=2022) if e.kind == "event"][:1]
+        ['cs:event-request-kazakhstan-2022']
         """
+        from cstograph.index.events import select_events
+
+        question = window(year=year, on=on, between=between)
         target = self.resolve(entity)
         node = self.iri(target.id)
-        items: list[Relation | Event] = list(self._by_entity.get(target.id, []))
-        items.extend(self.reader.events_of(node, claims=self.claims))
+        items: list[Relation | Event] = list(
+            self.select(self._by_entity.get(target.id, []), question, possible)
+        )
+        items.extend(
+            select_events(self.reader.events_of(node, claims=self.claims), question, possible)
+        )
         return sorted(items, key=lambda x: (x.start, 0 if isinstance(x, Event) else 1, x.id))
+
+    def events(
+        self,
+        *,
+        year: int | str | None = None,
+        on: date | str | None = None,
+        between: tuple[date | str | None, date | str | None] | None = None,
+        type: str | None = None,
+        participant: str | None = None,
+        org: str | None = None,
+        possible: bool = False,
+    ) -> list[Event]:
+        """The events in a window, by type, participant and organization: see
+        :func:`cstograph.index.events.events`.
+
+        Examples
+        --------
+        >>> from cstograph import load
+        >>> history = History(load())
+        >>> [e.type for e in history.events(on="2022-01-10", org="CSTO")]
+        ['operation']
+        """
+        from cstograph.index.events import events
+
+        return events(
+            self,
+            year=year,
+            on=on,
+            between=between,
+            type=type,
+            participant=participant,
+            org=org,
+            possible=possible,
+        )
 
     def iri(self, short: str) -> URIRef:
         """The IRI of an entity id as records give it (``cs:russia``)."""

@@ -21,13 +21,13 @@ from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import FOAF, SKOS
+from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from cstograph.errors import UnknownEntityError
 from cstograph.model.kinds import KINDS
 from cstograph.model.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, WD, short_name
 
-__all__ = ["GROUPS", "NameIndex", "name_key"]
+__all__ = ["GROUPS", "MEMBERS_OF", "NameIndex", "name_key"]
 
 
 #: Groups of entities a question may ask for, each with the classes (and their subclasses)
@@ -40,6 +40,10 @@ GROUPS: dict[str, tuple[URIRef, ...]] = {
     "post": (ORG.Post,),
     "person": (FOAF.Person,),
 }
+
+#: The groups that have members: what ``members``, ``diff --org``, ``events --org`` and
+#: ``metrics --org`` resolve a name among.
+MEMBERS_OF: tuple[str, ...] = ("organization", "force")
 
 #: Classes whose nodes are never entities (sources, the places they are cited, coverage
 #: statements).
@@ -105,6 +109,7 @@ class NameIndex:
         self._compact: dict[str, set[URIRef]] = {}
         self._surnames: dict[str, set[URIRef]] = {}
         self._groups: dict[URIRef, set[str]] = {}
+        self._sources: dict[str, set[URIRef]] = {}
 
     # building ------------------------------------------------------------------------------
 
@@ -166,7 +171,24 @@ class NameIndex:
                             surnames[words[-1]].add(node)
             self._names, self._latin, self._surnames = dict(names), dict(latin), dict(surnames)
             self._compact = dict(compact)
+            sources: dict[str, set[URIRef]] = defaultdict(set)
+            for source in g.subjects(RDF.type, CST.SourceDocument):
+                if isinstance(source, URIRef):
+                    for p in (DCTERMS.title, RDFS.label):
+                        for title in g.objects(source, p):
+                            sources[name_key(str(title))].add(source)
+            self._sources = dict(sources)
         return self._names
+
+    def entity_keys(self) -> dict[URIRef, set[str]]:
+        """Every entity with all the keys that find it (names, their forms without spaces
+        and their Latin transliterations), for ranked searches."""
+        found: dict[URIRef, set[str]] = defaultdict(set)
+        for table in (self.names(), self._compact, self._latin):
+            for key, nodes in table.items():
+                for node in nodes:
+                    found[node].add(key)
+        return dict(found)
 
     def groups(self, node: URIRef) -> set[str]:
         """The :data:`GROUPS` an entity belongs to."""
@@ -213,6 +235,13 @@ class NameIndex:
         if found:
             options = ", ".join(sorted(short_name(n) for n in found))
             raise UnknownEntityError(f"{name!r} is ambiguous: it names {options}")
+        documents = self._sources.get(name_key(name))
+        if documents:
+            ids = ", ".join(sorted(short_name(d) for d in documents))
+            raise UnknownEntityError(
+                f"{name!r} is the title of a source ({ids}), not an entity; "
+                "`cstograph source` shows a source and what it supports"
+            )
         labels = self.suggest(name, among=among)
         hint = f"; did you mean {', '.join(labels)}?" if labels else ""
         raise UnknownEntityError(f"no entity is called {name!r}{hint}")

@@ -32,7 +32,7 @@ from cstograph.model.terms import (
     SOURCE_KINDS,
     short_name,
 )
-from cstograph.temporal import Precision, bound_range
+from cstograph.temporal import Precision, bound_range, occurrence_end
 
 __all__ = ["GraphReader"]
 
@@ -285,9 +285,14 @@ class GraphReader:
             start_precision=bounds["start_precision"],
             end_precision=bounds["end_precision"],
             start_qualifier=bounds["start_qualifier"],
+            end_qualifier=bounds["end_qualifier"],
             participants=tuple(sorted((self.entity(p) for p in participants), key=lambda e: e.id)),
             figures=tuple(sorted(figures, key=lambda f: (f.description or "", f.value))),
             sources=self.sources(node),
             preferred=_boolean(g.value(node, CST.preferred)),
             conflicts_with=self.conflicts(node),
+            _start_range=bounds["_start_range"],
+            _end_range=bounds["_end_range"]
+            if bounds["end"] is not None
+            else occurrence_end(bounds["_start_range"]),
         )

@@ -11,7 +11,17 @@ from rdflib import URIRef
 
 from cstograph.temporal import recorded_range
 
-__all__ = ["Change", "Entity", "Event", "Figure", "Relation", "Source"]
+__all__ = [
+    "Change",
+    "Citation",
+    "Entity",
+    "Event",
+    "Figure",
+    "Match",
+    "Relation",
+    "Source",
+    "SourceDocument",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +48,77 @@ class Source:
     url: str | None = None
     issued: str | None = None
     kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A source document as ``cstograph source`` shows it: what the graph says of it
+    (``dcterms:title``, ``schema:url`` or ``cst:documentName``, ``dcterms:issued``, a
+    publisher and a kind where the graph gives them, its ``rdfs:comment``) and the facts
+    that cite it."""
+
+    id: str
+    title: str
+    label: str | None
+    url: str | None
+    document_name: str | None
+    issued: date | None
+    publisher: str | None
+    kind: str | None
+    note: str | None
+    citations: tuple[Citation, ...] = ()
+
+    @property
+    def host(self) -> str | None:
+        """The host of its URL (``www.rt.com``), if it has one."""
+        if self.url is None:
+            return None
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname
+
+    def cited_by(self, kind: str | None = None) -> int:
+        """How many facts cite it (of ``kind``: ``relation``, ``event`` or ``names``)."""
+        facts = {(c.what, c.record.id) for c in self.citations if kind in (None, c.what)}
+        return len(facts)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["issued"] = self.issued.isoformat() if self.issued else None
+        for citation in data["citations"]:
+            citation["start"] = citation["start"].isoformat() if citation["start"] else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One fact that cites a source, and where in the source: ``what`` is ``relation``,
+    ``event`` or ``names`` (the source gives an entity's names); ``kind`` the relation kind
+    or event type."""
+
+    what: str
+    kind: str
+    record: Entity
+    start: date | None
+    locator: str | None
+    note: str | None
+    start_precision: str | None = None
+    start_qualifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One answer of ``cstograph search``: an entity, an event or a source, how well its
+    best name matches (0-100, rapidfuzz) and a one-line description."""
+
+    kind: str
+    id: str
+    label: str
+    description: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +208,12 @@ class Relation:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A dated one-off event (treaty signing, operation, statement, founding ...)."""
+    """A dated one-off event (treaty signing, operation, statement, founding ...).
+
+    It happened on its ``start`` (to the precision given) or, with an ``end``, over
+    ``[start, end)`` as a relation holds; ``grade`` says how surely it falls in the window
+    asked about, by the rule relations follow (:func:`cstograph.temporal.grade`).
+    """
 
     id: str
     label: str
@@ -143,9 +229,34 @@ class Event:
     sources: tuple[Source, ...]
     preferred: bool | None = None
     conflicts_with: tuple[str, ...] = ()
+    end_qualifier: str | None = None
+    grade: str = "held"
+    _start_range: tuple[date, date] = field(default=(date.min, date.min), repr=False, compare=False)
+    _end_range: tuple[date, date] = field(default=(date.max, date.max), repr=False, compare=False)
+
+    @property
+    def start_range(self) -> tuple[date, date]:
+        """Earliest and latest day the event can have begun (:func:`temporal.bound_range`)."""
+        return self._start_range
+
+    @property
+    def end_range(self) -> tuple[date, date]:
+        """Earliest and latest (exclusive) end: from its end date when it has one, else the
+        day after the day it happened (:func:`temporal.occurrence_end`)."""
+        return self._end_range
+
+    @property
+    def start_period(self) -> tuple[date, date]:
+        """The days the stored date's precision covers (its day, month or year)."""
+        return recorded_range(self.start, self.start_precision, is_end=False)
+
+    @property
+    def end_period(self) -> tuple[date, date]:
+        """The days the stored end's precision covers; ``date.max`` when it has none."""
+        return recorded_range(self.end, self.end_precision, is_end=True)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {k: v for k, v in asdict(self).items() if not k.startswith("_")}
         data["start"] = self.start.isoformat()
         data["end"] = self.end.isoformat() if self.end else None
         return data

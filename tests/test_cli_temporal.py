@@ -55,7 +55,7 @@ def test_members_json_shape():
         "note": "first spell",
         "url": None,
         "issued": None,
-        "kind": None,
+        "kind": "scholarly",
     }
     for key in ("id", "role", "end_qualifier", "start_qualifier", "conflicts_with"):
         assert key in alpha

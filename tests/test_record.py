@@ -501,3 +501,59 @@ def test_exercise_figures(history):
 
     event = history.event(CS["event-exercise-interaction-2019"])
     assert {(f.value, f.unit) for f in event.figures} >= {(3000, "personnel")}
+
+
+HEADS = [
+    # (post, day, expected holders): heads of state of the members, at their changes
+    ("President of Russia", "1999-12-30", {"Boris Yeltsin"}),
+    ("President of Russia", "1999-12-31", {"Vladimir Putin"}),  # acting
+    ("President of Russia", "2000-05-07", {"Vladimir Putin"}),
+    ("President of Belarus", "1994-07-19", set()),
+    ("President of Belarus", "1994-07-20", {"Alexander Lukashenko"}),
+    ("President of Belarus", "2025-11-27", {"Alexander Lukashenko"}),
+    ("President of Tajikistan", "1994-11-15", set()),
+    ("President of Tajikistan", "1994-11-16", {"Emomali Rahmon"}),
+    ("President of Kyrgyzstan", "2017-11-23", set()),  # the 15 October 2017 start is not preferred
+    ("President of Kyrgyzstan", "2017-11-24", {"Sooronbay Jeenbekov"}),
+    ("President of Kyrgyzstan", "2020-10-14", {"Sooronbay Jeenbekov"}),
+    ("President of Kyrgyzstan", "2020-10-15", {"Sadyr Japarov"}),  # acting
+    ("President of Kyrgyzstan", "2020-12-02", {"Talant Mamytov"}),  # acting
+    ("President of Kyrgyzstan", "2021-01-28", {"Sadyr Japarov"}),
+    ("President of Uzbekistan", "2016-09-02", {"Islam Karimov"}),
+    ("President of Uzbekistan", "2016-09-05", set()),
+    ("President of Uzbekistan", "2016-09-08", {"Shavkat Mirziyoyev"}),  # interim
+    ("President of Uzbekistan", "2016-12-14", {"Shavkat Mirziyoyev"}),
+    ("Prime Minister of Armenia", "2018-05-07", set()),
+    ("Prime Minister of Armenia", "2018-05-08", {"Nikol Pashinyan"}),
+    ("Prime Minister of Armenia", "2024-02-22", {"Nikol Pashinyan"}),
+]
+
+
+@pytest.mark.parametrize("post,day,expected", HEADS, ids=[f"{p}-{d}" for p, d, _ in HEADS])
+def test_head_of_state_at_a_change(history, post, day, expected):
+    assert holders(history, post, on=day) == expected
+
+
+def test_kept_conflicts_on_heads_of_state(graph):
+    every = History(graph, claims="all")
+    jeenbekov = every.relations("holds-office", subject="Sooronbay Jeenbekov", on="2017-11-01")
+    assert [r.start.isoformat() for r in jeenbekov] == ["2017-10-15"]
+    karimov = every.relations("holds-office", subject="Islam Karimov", year=1990)
+    assert [r.start.isoformat() for r in karimov] == ["1990-01-01"]
+
+
+def test_quoted_people_held_their_post_when_dated(history, graph):
+    """The dated statements point (cst:speakerPost) to posts their speakers held that day."""
+    from cstograph.model.terms import CS, CST
+
+    for statement, day in [
+        ("event-statement-bordyuzha-2006-01-14", "2006-01-14"),
+        ("event-statement-semerikov-2013-12-26", "2013-12-26"),
+        ("event-statement-pashinyan-freeze-2024-02-22", "2024-02-22"),
+        ("event-statement-pashinyan-will-leave-2024-06-12", "2024-06-12"),
+        ("event-statement-pashinyan-outside-csto-2024-12-04", "2024-12-04"),
+    ]:
+        speaker = history.reader.label(graph.value(CS[statement], CST.speaker))
+        post = history.reader.label(graph.value(CS[statement], CST.speakerPost))
+        found = history.relations("holds-office", subject=speaker, object=post, on=day)
+        assert found, statement

@@ -371,6 +371,12 @@ OFFICES = [
     ("President of Kazakhstan", "2019-03-19", {"Nursultan Nazarbayev"}),
     ("President of Kazakhstan", "2019-03-20", {"Kassym-Jomart Tokayev"}),
     # the chairmanship of the Collective Security Council
+    ("Chairman of the CSTO Collective Security Council", "2016-09-30", set()),
+    ("Chairman of the CSTO Collective Security Council", "2017-11-29", {"Alexander Lukashenko"}),
+    ("Chairman of the CSTO Collective Security Council", "2017-11-30", {"Nursultan Nazarbayev"}),
+    ("Chairman of the CSTO Collective Security Council", "2018-11-07", {"Nursultan Nazarbayev"}),
+    ("Chairman of the CSTO Collective Security Council", "2018-11-08", {"Sooronbay Jeenbekov"}),
+    ("Chairman of the CSTO Collective Security Council", "2019-11-27", {"Sooronbay Jeenbekov"}),
     ("Chairman of the CSTO Collective Security Council", "2019-11-28", {"Vladimir Putin"}),
     ("Chairman of the CSTO Collective Security Council", "2020-12-01", {"Vladimir Putin"}),
     ("Chairman of the CSTO Collective Security Council", "2020-12-02", {"Emomali Rahmon"}),
@@ -485,6 +491,7 @@ EVENTS = [
     ("event-csc-session-2025-bishkek", "2025-11-27", MEMBERS - {"Armenia"}, {"cs:csto"}),
     ("event-exercise-interaction-2019", "2019-10-16", MEMBERS, {"cs:csto"}),
     ("event-exercise-rubezh-2024", "2024-10-17", MEMBERS - {"Armenia", "Belarus"}, {"cs:csto"}),
+    ("event-exercise-interaction-2025", "2025-08-31", MEMBERS - {"Armenia"}, {"cs:csto"}),
 ]  # fmt: skip
 
 

@@ -296,6 +296,7 @@ def test_conflicts_about_one_entity():
         ids = set()
         for claim in group["claims"]:
             ids |= {claim.get("subject", {}).get("id"), claim.get("object", {}).get("id")}
+            ids |= {(claim.get("organization") or {}).get("id")}  # a post of the state
             ids |= {p["id"] for p in claim.get("participants", [])}
         assert "cs:uzbekistan" in ids
     everything = json.loads(run("conflicts", "--format", "json").output)

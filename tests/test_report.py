@@ -1,14 +1,23 @@
-"""The main job end to end: validate, then snapshots, metrics, diagrams and index.html."""
+"""The main job end to end: validate, then snapshots, metrics, the relations CSV, the graph
+in Turtle, diagrams and index.html; and what the page says, checked against the index."""
 
 from __future__ import annotations
 
 import csv
+import html
 import re
+from html.parser import HTMLParser
 
 import networkx as nx
+import pytest
 from click.testing import CliRunner
 
+from cstograph.analysis.membership import membership_panels
 from cstograph.cli import cli
+from cstograph.index.conflicts import find_conflicts
+from cstograph.index.history import History
+from cstograph.model.terms import CST, DCTERMS, RDF, RDFS, SCHEMA
+from cstograph.report_page import Download, FigureEntry, page
 
 
 def test_report_end_to_end(tmp_path):
@@ -22,12 +31,14 @@ def test_report_end_to_end(tmp_path):
     assert "Validating the graph ..." in result.stderr and "Done." in result.stderr
     expected = {f"snapshots/{y}.graphml" for y in (2008, 2009, 2010)} | {
         "metrics.csv",
+        "relations.csv",
+        "graph.ttl",
+        "matrix.png",
         "network.png",
         "network.svg",
         "timeline.png",
         "grid.png",
         "metrics.png",
-        "network.gif",
         "index.html",
     }
     assert set(listed) == expected
@@ -37,17 +48,19 @@ def test_report_end_to_end(tmp_path):
         rows = list(csv.DictReader(stream))
     assert {r["year"] for r in rows} == {"2008", "2009", "2010"}
     index = (out / "index.html").read_text(encoding="utf-8")
-    shown = set(re.findall(r'(?:src|href)="([^"/]+\.(?:png|gif|svg|csv))"', index))
-    assert shown == {
-        "network.png",
-        "network.svg",
-        "timeline.png",
-        "grid.png",
-        "metrics.png",
-        "network.gif",
-        "metrics.csv",
-    }
+    images = re.findall(r'<img src="([^"]+)"', index)
+    assert images == ["matrix.png", "network.png", "timeline.png", "grid.png", "metrics.png"]
     assert index.count("<figcaption>") == 5
+    local = set(re.findall(r'(?:src|href)="(?!https?:|#)([^"]+)"', index))
+    assert local == set(images) | {
+        "snapshots/",
+        "relations.csv",
+        "metrics.csv",
+        "graph.ttl",
+        "network.svg",
+    }
+    assert all((out / name).exists() for name in local)
+    assert "<script" not in index and "explorer.html" not in index
 
 
 def test_report_refuses_an_invalid_graph(tmp_path):
@@ -61,3 +74,132 @@ def test_report_refuses_an_invalid_graph(tmp_path):
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1].startswith("Error: the graph does not validate")
     assert not out.exists()
+
+
+# What the page says ---------------------------------------------------------------------
+
+
+class Tables(HTMLParser):
+    """Every table of a page as rows of cell texts, and every link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.links: dict[str, str] = {}
+        self._cell: list[str] | None = None
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "a":
+            self._href, self._text = dict(attrs).get("href"), []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "a" and self._href:
+            self.links[self._href] = "".join(self._text).strip()
+            self._href = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._href is not None:
+            self._text.append(data)
+
+
+@pytest.fixture(scope="module")
+def shown(graph):
+    history = History(graph)
+    panels = membership_panels(history, 1991, 2026)
+    text = page(
+        history,
+        graph,
+        1991,
+        2026,
+        panels=panels,
+        figures=[FigureEntry("matrix.png", "Who held which role", "See the cells.")],
+        downloads=[Download("relations.csv", "every relation")],
+        explorer="explorer.html",
+        today="2026-12-02",
+    )
+    parsed = Tables()
+    parsed.feed(text)
+    return history, text, parsed
+
+
+def test_page_members_table_counts_as_members_does(shown):
+    history, _, parsed = shown
+    [members] = [t for t in parsed.tables if t[0][0] == "year"]
+    head = members[0][1:]
+    names = {short: history.resolve(short).id for short in head}
+    checked = 0
+    for row in members[1:]:
+        first, _, last = row[0].partition("–")
+        for year in range(int(first), int(last or first) + 1):
+            for short, cell in zip(head, row[1:], strict=True):
+                states = {
+                    r.subject.id
+                    for r in history.members(names[short], year=year)
+                    if (history.iri(r.subject.id), RDF.type, CST.State) in history.graph
+                }
+                if cell:
+                    assert int(cell) == len(states), (short, year)
+                    checked += 1
+                else:
+                    assert not states, (short, year)
+    assert checked > 200
+    years = [r[0] for r in members[1:]]
+    assert "2024–2026" in years  # years with the same counts share a row
+
+
+def test_page_lists_changes_by_year_and_conflicts(shown, graph):
+    _, text, parsed = shown
+    assert (
+        "Collective Security Treaty Organization: Uzbekistan full member → suspended"
+        in html.unescape(text)
+    )
+    [conflicts] = [t for t in parsed.tables if t[0][0] == "claims kept"]
+    within = [
+        g
+        for g in find_conflicts(graph)
+        if any(1991 <= c.record.start.year <= 2027 for c in g.claims)
+    ]
+    assert len(conflicts) - 1 == len(within) < len(find_conflicts(graph))  # Germany, 1955
+    assert all(row[2].startswith(("settled", "open")) for row in conflicts[1:])
+
+
+def test_page_says_what_the_graph_covers(shown, graph):
+    _, text, parsed = shown
+    [scope] = [t for t in parsed.tables if t[0][0] == "organization"]
+    statements = list(graph.subject_objects(CST.coverage))
+    assert len(scope) - 1 == len(statements)
+    plain = html.unescape(text)
+    for _, statement in statements:
+        assert str(graph.value(statement, RDFS.comment)) in plain
+    nato = [row for row in scope if row[0] == "North Atlantic Treaty Organization"]
+    assert nato[0][1] == "in part"
+
+
+def test_page_lists_every_source_with_its_link(shown, graph):
+    _, _, parsed = shown
+    sources = set(graph.subjects(RDF.type, CST.SourceDocument))
+    linked = {str(graph.value(s, SCHEMA.url)): s for s in sources if graph.value(s, SCHEMA.url)}
+    assert linked and set(linked) <= set(parsed.links)
+    for url, source in linked.items():
+        assert parsed.links[url] == str(graph.value(source, DCTERMS.title))
+
+
+def test_page_has_date_version_findings_and_the_explorer_link(shown):
+    _, text, parsed = shown
+    assert "Generated 2026-12-02 by cstograph" in text and "(ontology 0.3.0)" in text
+    assert "Collective Security Treaty Organization: 6 members in 2026" in text
+    assert parsed.links["explorer.html"].startswith("Open the interactive explorer")
+    assert "<script" not in text and "default-src 'none'" in text

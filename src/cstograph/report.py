@@ -101,7 +101,7 @@ def _write_all(
     from cstograph.analysis.sweep import snapshots
     from cstograph.export.graph import serialize_rdf, write_snapshot, write_text
     from cstograph.export.relations_csv import export_csv
-    from cstograph.report_page import Download, FigureEntry, page
+    from cstograph.report_page import Download, FigureEntry, page, stories
     from cstograph.viz import figures as plot
 
     written: list[Path] = []
@@ -119,7 +119,8 @@ def _write_all(
     written.append(write_text(out / "relations.csv", export_csv(graph)))
     written.append(write_text(out / "graph.ttl", serialize_rdf(graph, "ttl")))
     entries = []
-    for kind, name, title, caption in _figures(first, last):
+    told = stories(history, first, last)
+    for kind, name, title, caption in _figures(first, last, told):
         progress(f"Drawing {name} ...")
         written.append(plot.draw(kind, history, out / name, start=first, end=last))
         if name.endswith(".png"):
@@ -154,19 +155,27 @@ def _write_all(
     return written
 
 
-def _figures(first: int, last: int) -> list[tuple[str, str, str, str]]:
-    """Each diagram of the report: the kind drawn, the file name, a title, the caption."""
+def _figures(
+    first: int, last: int, told: dict[str, str] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Each diagram of the report: the kind drawn, the file name, a title, the caption.
+
+    ``told`` holds what the data says for the captions (:func:`report_page.stories`): the
+    changes of the CSTO's lineage at its turning points, the organizations recorded in part.
+    """
+    said = told or {}
+    changed = said.get("turning", "")
+    partial = said.get("partial", "")
     return [
         (
             "matrix",
             "matrix.png",
             "Who held which role, year by year",
             "One panel per organization, one row per state of the CSTO or the Collective "
-            "Security Treaty, one cell per year coloured by role. See the treaty's nine parties "
-            "fall to six in 1999, the CSTO's six founders of 2003, Uzbekistan in 2006 and "
-            "suspended from 2012, Armenia frozen from 2024, EurAsEC ending as the EAEU begins "
-            "in 2015. Blank: the organization did not exist; pale grey: it existed and the "
-            "state held no role.",
+            "Security Treaty, one cell per year coloured (and hatched) by role; blank where "
+            "the organization did not exist, pale grey where it existed and the state held no "
+            "role, paler cells where a bound is known only to the month or year. "
+            + (f"What changed in the CSTO's lineage: {changed}." if changed else ""),
         ),
         (
             "network",
@@ -174,17 +183,18 @@ def _figures(first: int, last: int) -> list[tuple[str, str, str, str]]:
             f"The network of {last}",
             f"Everything the CSTO's states were in or hosted during {last}: bases on the left "
             "(with the state using each), states in the middle, organizations and joint forces "
-            "on the right. Colour and marker give the role (an observer, partner, suspended or "
-            "frozen member is not drawn as a full member); a dashed line is a relation whose "
-            "bounds are imprecise that year. Bases that had closed are not drawn.",
+            "on the right. Colour and marker give the role, so an observer, partner, suspended "
+            "or frozen member is not drawn as a full member; a dashed line is a relation whose "
+            "bounds are imprecise that year. Bases that had closed are not drawn; the key "
+            "under the diagram spells out every abbreviation.",
         ),
         ("network", "network.svg", f"The network of {last} (SVG)", ""),
         (
             "timeline",
             "timeline.png",
             "The CSTO's lineage, state by state",
-            "One row per state across the Collective Security Treaty (upper lane) and the "
-            "CSTO (lower lane), with the CSTO's events on top, each named. Hatched ends are "
+            "One row per state across the Collective Security Treaty and the CSTO (a lane "
+            "each, labelled), with the CSTO's events on top, each named. Hatched ends are "
             "dates known only to the month or year; an arrowhead a 'by' or 'or later' bound. "
             "Stated non-memberships share the bottom row.",
         ),
@@ -192,17 +202,18 @@ def _figures(first: int, last: int) -> list[tuple[str, str, str, str]]:
             "grid",
             "grid.png",
             "The turning points",
-            "The network in the years the CSTO's lineage changed most (and the last year), in "
-            "one layout so that panels compare; each title says what changed that year.",
+            "The network in the years the memberships of the CSTO's lineage changed most, and "
+            "in the last year, in one layout so that the panels compare; each title says what "
+            "changed that year.",
         ),
         (
             "metrics",
             "metrics.png",
             "Measures by year",
-            "Members of each organization (a panel each, one scale for all; a gap before an "
-            "organization existed, not a zero; NATO, the SCO, the EAEU and GUAM are recorded "
-            "in part), the density of the state-to-state projection and the share of "
-            "relations involving Russia, both on axes from zero.",
+            "Members of each organization (a panel each, one scale for all; a gap, not a zero, "
+            "where an organization did not exist), the density of the state-to-state "
+            "projection and the share of relations involving Russia, on axes from zero."
+            + (f" Recorded in part, so counted low: {partial}." if partial else ""),
         ),
     ]
 

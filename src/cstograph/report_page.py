@@ -16,11 +16,19 @@ from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 
-from cstograph.analysis.membership import Panel, changes, member_counts
+from cstograph.analysis.membership import Panel, changes, member_counts, membership_panels
 from cstograph.index.history import History
 from cstograph.model.terms import CST, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, short_name
 
-__all__ = ["Download", "FigureEntry", "coverage_rows", "key_findings", "page", "source_rows"]
+__all__ = [
+    "Download",
+    "FigureEntry",
+    "coverage_rows",
+    "key_findings",
+    "page",
+    "source_rows",
+    "stories",
+]
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,41 @@ def _members_table(history: History, panels: list[Panel], first: int, last: int)
         for (a, b), cells in zip(spans, rows, strict=True)
     ]
     return _table(head, lines, "numbers")
+
+
+def stories(history: History, first: int, last: int) -> dict[str, str]:
+    """What the data says, for the captions: ``turning``, the changes of the CSTO's lineage
+    at its turning points ("1992: CST: Armenia, ... join (party/signatory); ..."), and
+    ``partial``, the organizations with members that are recorded in part."""
+    from cstograph.analysis.membership import focus_states
+    from cstograph.analysis.snapshot import scope
+    from cstograph.viz.network import grid_years
+    from cstograph.viz.style import short_label
+
+    told: dict[str, str] = {}
+    try:
+        lineage = sorted(scope(history, ["cs:csto"]))
+    except Exception:
+        lineage = []
+    if lineage:
+        panels = membership_panels(history, first, last, orgs=lineage, states=focus_states(history))
+        years = set(grid_years(history, first, last)) - {last}
+        grouped: dict[tuple[int, str, str], list[str]] = {}
+        for change in changes(panels, first, last):
+            if change.year in years:
+                org = short_label(history, change.org.id).replace("\n", " ")
+                grouped.setdefault((change.year, org, change.what), []).append(change.state.label)
+        told["turning"] = "; ".join(
+            f"{year}: {org}: {', '.join(states)} {what if len(states) == 1 else _plural(what)}"
+            for (year, org, what), states in sorted(grouped.items())
+        )
+    members = {p.org.id for p in membership_panels(history, first, last)}
+    told["partial"] = ", ".join(
+        r["organization"]
+        for r in coverage_rows(history)
+        if r["whole"] != "whole" and r["id"] in members
+    )
+    return told
 
 
 def key_findings(history: History, panels: list[Panel], first: int, last: int) -> list[str]:

@@ -55,6 +55,7 @@ class Cell:
     roles: tuple[str, ...]
     member: bool
     relation: str
+    until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def membership_panels(
                 roles=tuple(sorted({r.role or "member" for r, _ in entries})),
                 member=any(r.role_iri in MEMBER_ROLES for r, _ in entries),
                 relation=last.id,
+                until=last.end,
             )
         if not cells:
             continue
@@ -257,7 +259,18 @@ def member_counts(panels: Iterable[Panel], years: Iterable[int]) -> dict[str, di
 
 def changes(panels: Iterable[Panel], start: int, end: int) -> list[Change]:
     """Every change of a state's shown role from one year to the next, ``start + 1`` to
-    ``end``, by year, organization and state."""
+    ``end``, by year, organization and state. A state that leaves is dated to the year its
+    relation ended (a party until April 1999 left in 1999, though 2000 is the first year
+    without it); a join or a change of role to the year it shows first.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> history = History(load())
+    >>> cst = membership_panels(history, 1991, 2026, orgs=["cs:cst"])
+    >>> sorted({(c.year, c.what) for c in changes(cst, 1991, 2026) if c.after is None})
+    [(1999, 'leaves (was party/signatory)')]
+    """
     found = []
     for panel in panels:
         for state in panel.states:
@@ -266,8 +279,13 @@ def changes(panels: Iterable[Panel], start: int, end: int) -> list[Change]:
                 after = panel.cells.get((state.id, year))
                 old = before.role if before else None
                 new = after.role if after else None
-                if old != new:
-                    found.append(Change(year, panel.org, state, old, new))
+                if old == new:
+                    continue
+                when = year
+                if after is None and before is not None and before.until is not None:
+                    when = before.until.year if before.until.year < year else year
+                if start < when <= end:
+                    found.append(Change(when, panel.org, state, old, new))
     return sorted(found, key=lambda c: (c.year, c.org.label, c.state.label))
 
 
@@ -280,7 +298,7 @@ def turning_points(found: Iterable[Change], most: int = 6) -> list[int]:
     >>> history = History(load())
     >>> panels = membership_panels(history, 1991, 2026, states=focus_states(history))
     >>> turning_points(changes(panels, 1991, 2026), 4)
-    [1992, 1993, 2003, 2015]
+    [1992, 2001, 2003, 2015]
     """
     per_year: dict[int, int] = defaultdict(int)
     for change in found:

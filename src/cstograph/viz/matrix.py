@@ -115,7 +115,7 @@ def matrix_figure(
     Examples
     --------
     >>> from cstograph import load
-    >>> fig = matrix_figure(History(load()), 2000, 2010, orgs=["cs:csto"])
+    >>> fig = matrix_figure(History(load()), 2000, 2013, orgs=["cs:csto"])
     >>> sorted({c.get_gid().split(":")[3] for c in fig.axes[0].collections
     ...     if (c.get_gid() or "").startswith("cells:")})
     ['full member', 'suspended']

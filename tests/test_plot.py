@@ -202,7 +202,7 @@ def test_grid_shows_the_turning_points(history):
     titles = [ax.get_title("left").replace("\n", " ") for ax in fig.axes if ax.get_title("left")]
     assert [int(t[:4]) for t in titles] == years
     [uzbekistan] = [t for t in titles if t.startswith("2012")]
-    assert "Uzbekistan: full member → suspended" in uzbekistan
+    assert "CSTO: Uzbekistan full member → suspended" in uzbekistan
     for ax, year in zip(fig.axes, years, strict=False):
         states = {g for g in gids(ax, "node:state:")}
         expected = network_graph(history, year, states=focus_states(history))

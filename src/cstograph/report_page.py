@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
 
-from cstograph.analysis.membership import Panel, changes, member_counts, membership_panels
+from cstograph.analysis.membership import (
+    Panel,
+    changes,
+    member_counts,
+    membership_panels,
+    summaries,
+)
 from cstograph.index.history import History
 from cstograph.model.terms import CST, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, short_name
 
@@ -178,14 +184,12 @@ def stories(history: History, first: int, last: int) -> dict[str, str]:
     if lineage:
         panels = membership_panels(history, first, last, orgs=lineage, states=focus_states(history))
         years = set(grid_years(history, first, last)) - {last}
-        grouped: dict[tuple[int, str, str], list[str]] = {}
-        for change in changes(panels, first, last):
-            if change.year in years:
-                org = short_label(history, change.org.id).replace("\n", " ")
-                grouped.setdefault((change.year, org, change.what), []).append(change.state.label)
+        found = [c for c in changes(panels, first, last) if c.year in years]
         told["turning"] = "; ".join(
-            f"{year}: {org}: {', '.join(states)} {what if len(states) == 1 else _plural(what)}"
-            for (year, org, what), states in sorted(grouped.items())
+            f"{year}: {text}"
+            for year, text in summaries(
+                found, lambda e: short_label(history, e.id).replace("\n", " ")
+            )
         )
     members = {p.org.id for p in membership_panels(history, first, last)}
     told["partial"] = ", ".join(
@@ -241,30 +245,15 @@ def key_findings(history: History, panels: list[Panel], first: int, last: int) -
 
 
 def _changes_list(panels: list[Panel], first: int, last: int) -> str:
-    grouped: dict[tuple[int, str, str], list[str]] = {}
-    for change in changes(panels, first, last):
-        grouped.setdefault((change.year, change.org.label, change.what), []).append(
-            change.state.label
-        )
     by_year: dict[int, list[str]] = {}
-    for (year, org, what), states in sorted(grouped.items()):
-        by_year.setdefault(year, []).append(
-            f"{_e(org)}: {_e(', '.join(states))} {_e(what if len(states) == 1 else _plural(what))}"
-        )
+    for year, text in summaries(changes(panels, first, last)):
+        by_year.setdefault(year, []).append(_e(text))
     if not by_year:
         return "<p>No membership changed in these years.</p>"
     items = "\n".join(
         f"<dt>{year}</dt><dd>{'<br>'.join(lines)}</dd>" for year, lines in sorted(by_year.items())
     )
     return f'<dl class="changes">\n{items}\n</dl>'
-
-
-def _plural(what: str) -> str:
-    """``joins (...)`` -> ``join (...)`` for several states."""
-    for verb in ("joins", "leaves"):
-        if what.startswith(verb):
-            return verb[:-1] + what[len(verb) :]
-    return what
 
 
 def _conflicts(graph: Graph, first: int, last: int) -> str:

@@ -13,7 +13,7 @@ the body renamed), else from its first recorded membership and open-ended.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +34,7 @@ __all__ = [
     "member_counts",
     "membership_panels",
     "organization_life",
+    "summaries",
     "turning_points",
 ]
 
@@ -287,6 +288,36 @@ def changes(panels: Iterable[Panel], start: int, end: int) -> list[Change]:
                 if start < when <= end:
                     found.append(Change(when, panel.org, state, old, new))
     return sorted(found, key=lambda c: (c.year, c.org.label, c.state.label))
+
+
+def summaries(
+    found: Iterable[Change], name: Callable[[Entity], str] = lambda e: e.label
+) -> list[tuple[int, str]]:
+    """The changes grouped by year, organization and what changed, as ``(year, text)``:
+    ``"CST: Azerbaijan, Georgia, Uzbekistan leave (was party/signatory)"``; organizations
+    named by ``name``.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> history = History(load())
+    >>> cst = membership_panels(history, 1998, 2000, orgs=["cs:cst"])
+    >>> summaries(changes(cst, 1998, 2000))[0][1]
+    'Collective Security Treaty: Azerbaijan, Georgia, Uzbekistan leave (was party/signatory)'
+    """
+    grouped: dict[tuple[int, str, str], list[str]] = {}
+    for change in found:
+        grouped.setdefault((change.year, name(change.org), change.what), []).append(
+            change.state.label
+        )
+    lines = []
+    for (year, org, what), states in sorted(grouped.items()):
+        if len(states) > 1:
+            for verb in ("joins", "leaves"):
+                if what.startswith(verb):
+                    what = verb[:-1] + what[len(verb) :]
+        lines.append((year, f"{org}: {', '.join(states)} {what}"))
+    return lines
 
 
 def turning_points(found: Iterable[Change], most: int = 6) -> list[int]:

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from cstograph.analysis.membership import changes, focus_states, membership_panels, turning_points
+from cstograph.analysis.membership import (
+    changes,
+    focus_states,
+    membership_panels,
+    summaries,
+    turning_points,
+)
 from cstograph.analysis.snapshot import scope, snapshot
 from cstograph.analysis.sweep import snapshots
 from cstograph.index.history import History
@@ -180,6 +186,22 @@ def _draw(
     pos = where.pos
     kinds = {k.name: k for k in tie_kinds()}
     font = 7.5 if small else 9
+    # Edges meet a state at a port beside its label, left (bases) or right (organizations),
+    # at the same x for every state, so that no edge runs behind another state's label; a
+    # grey stub joins each label to its ports.
+    x_range = 3.8 if not small else 3.7
+    axes_in = ax.get_position().width * ax.figure.get_figwidth()
+    longest = max((len(graph.nodes[n]["label"]) for n in where.states if n in graph), default=6)
+    half = (longest * font / 72 * 0.62 / 2 + 0.08) * x_range / max(axes_in, 1.0)
+    ports = {"left": 1.0 - half, "right": 1.0 + half}
+
+    def end(node: str, toward: float) -> tuple[float, float]:
+        x, y = pos[node]
+        if x == 1.0:  # a state: its port on the side the edge leaves by
+            return (ports["right"] if toward > 1.0 else ports["left"], y)
+        return (x + 0.09 if toward > x else x - 0.09, y)
+
+    used: dict[str, set[str]] = {}
     groups: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for u, v, d in graph.edges(data=True):
         if u in pos and v in pos and d["kind"] in kinds:
@@ -188,9 +210,11 @@ def _draw(
         colour, width, marker = _edge_style(kinds[kind], role)
         segments = []
         for u, v in sorted(pairs):
-            (x1, y1), (x2, y2) = pos[u], pos[v]
-            left, right = sorted(((x1, y1), (x2, y2)))
-            segments.append([(left[0] + 0.09, left[1]), (right[0] - 0.09, right[1])])
+            a, b = end(u, pos[v][0]), end(v, pos[u][0])
+            segments.append([a, b])  # from the subject (a state) to the object
+            for node, other in ((u, v), (v, u)):
+                if pos[node][0] == 1.0:
+                    used.setdefault(node, set()).add("right" if pos[other][0] > 1 else "left")
         lines = LineCollection(
             segments,
             colors=colour,
@@ -201,10 +225,7 @@ def _draw(
         lines.set_gid(f"edges:{kind}:{role}:{grade}")
         ax.add_collection(lines)
         if marker:  # the role again, in shape, a third of the way from the state
-            at = [
-                (a[0] + (b[0] - a[0]) * 0.3, a[1] + (b[1] - a[1]) * 0.3)
-                for a, b in ((s[0], s[1]) if s[0][0] >= 1 else (s[1], s[0]) for s in segments)
-            ]
+            at = [(a[0] + (b[0] - a[0]) * 0.3, a[1] + (b[1] - a[1]) * 0.3) for a, b in segments]
             marks = ax.scatter(
                 [p[0] for p in at],
                 [p[1] for p in at],
@@ -216,6 +237,13 @@ def _draw(
                 zorder=3,
             )
             marks.set_gid(f"rolemarks:{role}")
+    stubs = [
+        [(1.0, pos[n][1]), (ports[side], pos[n][1])]
+        for n, sides in sorted(used.items())
+        for side in sorted(sides)
+    ]
+    if stubs:
+        ax.add_collection(LineCollection(stubs, colors="#999999", linewidths=0.8, zorder=1))
     operators = {v: d["operator"] for _, v, d in graph.edges(data=True) if d.get("operator")}
     for node, data in graph.nodes(data=True):
         if node not in pos:
@@ -403,11 +431,17 @@ def grid_figure(
     axes, key_ax = _with_key(fig, rows, columns, 1.4)
     for ax, year in zip(axes, chosen, strict=False):
         _draw(ax, history, graphs[year], where, small=True)
-        said = [f"{short_label(history, c.org.id)}: {c.text}" for c in found if c.year == year]
+        said = [
+            text
+            for when, text in summaries(
+                found, lambda e: short_label(history, e.id).replace("\n", " ")
+            )
+            if when == year
+        ]
         title = f"{year}"
         if said:
-            more = f" (+{len(said) - 2} more)" if len(said) > 2 else ""
-            title += " — " + "; ".join(said[:2]) + more
+            more = f" (+{len(said) - 3} more)" if len(said) > 3 else ""
+            title += " — " + "; ".join(said[:3]) + more
         ax.set_title("\n".join(textwrap.wrap(title, 78)), loc="left", fontsize=8.5)
     for ax in axes[len(chosen) :]:
         ax.set_axis_off()

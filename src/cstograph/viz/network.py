@@ -190,7 +190,7 @@ def _draw(
     # at the same x for every state, so that no edge runs behind another state's label; a
     # grey stub joins each label to its ports.
     x_range = 3.8 if not small else 3.7
-    axes_in = ax.get_position().width * ax.figure.get_figwidth()
+    axes_in = ax.get_position().width * ax.get_figure(root=True).get_figwidth()  # type: ignore[union-attr]
     longest = max((len(graph.nodes[n]["label"]) for n in where.states if n in graph), default=6)
     half = (longest * font / 72 * 0.62 / 2 + 0.08) * x_range / max(axes_in, 1.0)
     ports = {"left": 1.0 - half, "right": 1.0 + half}

@@ -187,6 +187,14 @@ def test_network_spells_out_every_abbreviation(history):
     assert "CRRF: CSTO joint rapid-reaction force" in text
 
 
+def test_network_of_an_organization_recorded_in_part_says_so(history):
+    fig = network_figure(history, 2026, org="NATO")
+    assert "recorded in part" in fig.axes[0].get_title("left")
+    every_role = {r.subject.id for r in history.members("NATO", year=2026, role="all")}
+    assert {g.split(":", 2)[2] for g in gids(fig.axes[0], "node:state:")} == every_role
+    assert fig.axes[0].get_xlim()[0] > 0  # no bases: no blank left third
+
+
 def test_network_leaves_stated_non_memberships_out(history):
     graph = network_graph(history, 2014, states=None)
     assert all(d["kind"] != "not-member-of" for _, _, d in graph.edges(data=True))
@@ -256,6 +264,8 @@ def test_metrics_leave_gaps_before_an_organization_existed(history):
     eurasec = dict(zip(*series["series:members:cs:eurasec"].get_data(), strict=True))
     assert math.isnan(eurasec[2015]) and eurasec[2010] > 0
     assert all(ax.get_ylim()[0] == 0 for ax in fig.axes if ax.lines)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "NATO (recorded in part)" in titles and "CSTO" in titles
 
 
 def test_metrics_lines_differ_without_colour_and_are_labelled(history):

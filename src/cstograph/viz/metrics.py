@@ -92,6 +92,7 @@ def metrics_figure(
     """Chosen metrics over time. Values of an organization outside its life are gaps."""
     from cstograph.analysis.membership import organization_life
     from cstograph.analysis.metrics import METRICS, metrics_table
+    from cstograph.viz.matrix import recorded_whole
 
     chosen = list(metrics or DEFAULT_METRICS)
     rows = metrics_table(history, start, end, org=org, metrics=chosen)
@@ -126,6 +127,8 @@ def metrics_figure(
             ):
                 _line(ax, name, key, label, values, years, 0, direct=False)
                 title = short_label(history, key) if key.startswith("cs:") else label
+                if key.startswith("cs:") and recorded_whole(history, key) is False:
+                    title += " (recorded in part)"
                 ax.set_title(title.replace("\n", " "), fontsize=8)
                 ax.set_ylim(0, top * 1.12 or 1)
                 ax.set_xlim(start - 0.5, end + 0.5)

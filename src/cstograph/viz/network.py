@@ -281,7 +281,8 @@ def _draw(
             bbox={"boxstyle": "round,pad=0.25", **style},
         )
         artist.set_gid(f"node:{kind}:{node}")
-    ax.set_xlim(-1.05 if not small else -0.95, 2.75)
+    left = (-1.05 if not small else -0.95) if where.bases else 0.35  # no bases: no blank third
+    ax.set_xlim(left, 2.75)
     ax.set_ylim(-where.height - 0.7, 0.7)
     ax.set_axis_off()
 
@@ -372,12 +373,16 @@ def network_figure(
     where = layout(history, graph)
     fig = new_figure(11, 2.4 + 0.34 * (where.height + 1))
     [ax], key_ax = _with_key(fig)
-    whom = history.resolve(org).label if org else "The CSTO's states"
-    ax.set_title(
-        f"{whom} during {year}: bases they host (left), organizations and forces (right)",
-        loc="left",
-        fontsize=11,
-    )
+    from cstograph.viz.matrix import recorded_whole
+
+    target = history.resolve(org) if org else None
+    whom = target.label if target else "The CSTO's states"
+    parts = ["bases they host (left)"] if where.bases else []
+    parts.append("organizations and forces (right)")
+    title = f"{whom} during {year}: {', '.join(parts)}"
+    if target is not None and recorded_whole(history, target.id) is False:
+        title += "\n(recorded in part: see the coverage notes)"
+    ax.set_title(title, loc="left", fontsize=11)
     _draw(ax, history, graph, where)
     _legend(key_ax, history, graph)
     return fig
@@ -472,7 +477,7 @@ def animate(
         ax.clear()
         year, graph = frames[i]
         ax.set_title(f"During {year}", loc="left", fontsize=14, fontweight="bold")
-        _draw(ax, history, graph, where)
+        _draw(ax, history, graph, where, small=True)  # short base names: a frame has no room
         return []
 
     animation = FuncAnimation(fig, frame, frames=len(frames), blit=False, repeat=False)

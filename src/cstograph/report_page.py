@@ -172,15 +172,12 @@ def stories(history: History, first: int, last: int) -> dict[str, str]:
     at its turning points ("1992: CST: Armenia, ... join (party/signatory); ..."), and
     ``partial``, the organizations with members that are recorded in part."""
     from cstograph.analysis.membership import focus_states
-    from cstograph.analysis.snapshot import scope
+    from cstograph.analysis.membership import lineage as org_lineage
     from cstograph.viz.network import grid_years
     from cstograph.viz.style import short_label
 
     told: dict[str, str] = {}
-    try:
-        lineage = sorted(scope(history, ["cs:csto"]))
-    except Exception:
-        lineage = []
+    lineage = org_lineage(history)
     if lineage:
         panels = membership_panels(history, first, last, orgs=lineage, states=focus_states(history))
         years = set(grid_years(history, first, last)) - {last}

@@ -19,6 +19,7 @@ from datetime import date
 
 from rdflib import URIRef
 
+from cstograph.errors import InputError
 from cstograph.index.history import MEMBER_ROLES, History
 from cstograph.model.kinds import KINDS
 from cstograph.model.records import Entity, Relation
@@ -31,6 +32,7 @@ __all__ = [
     "Panel",
     "changes",
     "focus_states",
+    "lineage",
     "member_counts",
     "membership_panels",
     "organization_life",
@@ -338,6 +340,24 @@ def turning_points(found: Iterable[Change], most: int = 6) -> list[int]:
     return sorted(ranked)
 
 
+def lineage(history: History, org: str = "cs:csto") -> list[str]:
+    """The ids an organization filter on ``org`` covers (it, what it was renamed from, their
+    units: :func:`cstograph.analysis.snapshot.scope`), sorted; none when the graph lacks it.
+
+    Examples
+    --------
+    >>> from cstograph import load
+    >>> lineage(History(load()))[:2]
+    ['cs:cst', 'cs:csto']
+    """
+    from cstograph.analysis.snapshot import scope
+
+    try:
+        return sorted(scope(history, [org]))
+    except InputError:  # a graph without the organization
+        return []
+
+
 def focus_states(history: History, org: str = "cs:csto") -> list[str]:
     """The states that held a role in ``org`` or the organizations it was renamed from (the
     CSTO and the Collective Security Treaty), by id: the states the report centres on.
@@ -348,11 +368,8 @@ def focus_states(history: History, org: str = "cs:csto") -> list[str]:
     >>> len(focus_states(History(load())))
     9
     """
-    from cstograph.analysis.snapshot import scope
-
-    try:
-        within = scope(history, [org])
-    except Exception:  # an index without the organization: no focus
+    within = set(lineage(history, org))
+    if not within:
         return []
     kinds = _membership_kinds()
     return sorted(

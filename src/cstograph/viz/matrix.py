@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cstograph.analysis.membership import Panel, focus_states, membership_panels
-from cstograph.analysis.snapshot import scope
+from cstograph.analysis.membership import lineage as org_lineage
 from cstograph.index.history import History
 from cstograph.model.terms import CST
 from cstograph.viz.style import (
@@ -127,7 +127,7 @@ def matrix_figure(
         states = focus_states(history) or None
     panels = membership_panels(history, start, end, orgs=orgs, states=states)
     if orgs is None:  # the CSTO and what it was renamed from first, then by founding
-        lineage = scope(history, ["cs:csto"]) if states is not None else set()
+        lineage = set(org_lineage(history)) if states is not None else set()
         panels.sort(key=lambda p: (p.org.id not in lineage, p.life[0], p.org.label))
     drawn = [year for p in panels for (_, year) in p.cells]
     if drawn:  # the axis starts with the data drawn, not with the range asked

@@ -102,10 +102,7 @@ def metrics_figure(
     for found in series.values():  # gaps where an organization did not exist
         for key, (_, values) in found.items():
             if key.startswith("cs:"):
-                try:
-                    first, last = organization_life(history, key)
-                except Exception:
-                    continue
+                first, last = organization_life(history, key)
                 for y in list(values):
                     if y < first or (last is not None and y > last):
                         del values[y]

@@ -32,7 +32,8 @@ from cstograph.analysis.membership import (
     summaries,
     turning_points,
 )
-from cstograph.analysis.snapshot import scope, snapshot
+from cstograph.analysis.membership import lineage as org_lineage
+from cstograph.analysis.snapshot import snapshot
 from cstograph.analysis.sweep import snapshots
 from cstograph.index.history import History
 from cstograph.io.files import atomic_path
@@ -398,10 +399,7 @@ def grid_years(history: History, start: int, end: int, most: int = 7) -> list[in
     >>> grid_years(History(load()), 1991, 2026)
     [1992, 1993, 1999, 2003, 2006, 2012, 2024, 2026]
     """
-    try:
-        lineage = sorted(scope(history, ["cs:csto"]))
-    except Exception:
-        lineage = []
+    lineage = org_lineage(history)
     panels = membership_panels(history, start, end, orgs=lineage or None)
     years = turning_points(changes(panels, start, end), most)
     return sorted(set(years) | {end})
@@ -425,10 +423,7 @@ def grid_figure(
         nx.compose_all(list(graphs.values())) if graphs else nx.MultiDiGraph()
     )
     where = layout(history, union)
-    try:
-        lineage = sorted(scope(history, ["cs:csto"]))
-    except Exception:
-        lineage = []
+    lineage = org_lineage(history)
     found = changes(membership_panels(history, start, end, orgs=lineage or None), start, end)
     columns = 2
     rows = max(math.ceil(len(chosen) / columns), 1)

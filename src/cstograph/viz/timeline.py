@@ -158,6 +158,8 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     from matplotlib.patches import Patch
     from matplotlib.ticker import MultipleLocator
 
+    from cstograph.viz.matrix import recorded_whole
+
     within = scope(history, [org]) if org else None
     shown = {k.name: k for k in KINDS if k.timeline is not None}  # the kinds with bars
     relations = [
@@ -184,9 +186,17 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     row_of = {label: i + (1 if statements else 0) for i, label in enumerate(subjects)}
     rows = len(subjects) + (1 if statements else 0)
     events = [e for e in _events(history, within) if first <= e.start < stop]
-    fig = new_figure(11, 2.8 + 0.3 * rows)
+    names = [event_name(history, e) for e in events]
+    per_char = (_num(stop) - _num(first)) / 7.6 / 72 * 6.5 * 0.75  # days per character
+    spans = [
+        (_num(e.start), _num(e.start) + per_char * (len(n) + 2))
+        for e, n in zip(events, names, strict=True)
+    ]
+    levels = _levels(spans)
+    band_height = 0.45 + 0.16 * (max(levels, default=0) + 1)
+    fig = new_figure(11, 1.1 + band_height + 0.36 * rows)
     band, ax = fig.subplots(
-        2, 1, sharex=True, gridspec_kw={"height_ratios": [1.7, 0.36 * rows + 0.4]}
+        2, 1, sharex=True, gridspec_kw={"height_ratios": [band_height, 0.36 * rows + 0.4]}
     )
     drawn = 0
     for r in ties:
@@ -239,11 +249,11 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
         by_day: dict[date, list[str]] = {}
         for r in statements:
             by_day.setdefault(r.start, []).append(r.subject.label)
-        for day, names in sorted(by_day.items()):
+        for day, said in sorted(by_day.items()):
             ax.text(
                 _num(_day(day, first, stop)) + 200,
                 0,
-                ", ".join(sorted(set(names))),
+                ", ".join(sorted(set(said))),
                 va="center",
                 fontsize=6.5,
                 color="#333333",
@@ -262,13 +272,6 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
     ax.set_axisbelow(True)
     # events: markers on a baseline, short names stacked on levels so none overlap
-    names = [event_name(history, e) for e in events]
-    per_char = (_num(stop) - _num(first)) / 7.6 / 72 * 6.5 * 0.75  # days per character
-    spans = [
-        (_num(e.start), _num(e.start) + per_char * (len(n) + 2))
-        for e, n in zip(events, names, strict=True)
-    ]
-    levels = _levels(spans)
     types = sorted({e.type for e in events})
     for e, name, level in zip(events, names, levels, strict=True):
         x = _num(e.start)
@@ -287,11 +290,11 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
         label.set_gid(f"event:{e.id}")
     band.set_ylim(-0.5, max(levels, default=0) + 1.2)
     band.set_yticks([])
-    band.set_title(
-        f"{short_label(history, history.resolve(org).id) if org else ''} "
-        f"memberships and events {start}–{end}".strip(),
-        loc="left",
-    )
+    title = f"{short_label(history, history.resolve(org).id) if org else ''} "
+    title += f"memberships and events {start}–{end}"
+    if org and recorded_whole(history, history.resolve(org).id) is False:
+        title += " (recorded in part: see the coverage notes)"
+    band.set_title(title.strip(), loc="left")
     for side in ("top", "right", "left"):
         band.spines[side].set_visible(False)
     roles = sorted({r.role or "member" for r in ties}, key=lambda x: role_style(x).order)

@@ -203,3 +203,23 @@ def test_page_has_date_version_findings_and_the_explorer_link(shown):
     assert "Collective Security Treaty Organization: 6 members in 2026" in text
     assert parsed.links["explorer.html"].startswith("Open the interactive explorer")
     assert "<script" not in text and "default-src 'none'" in text
+
+
+def test_report_writes_and_links_the_explorer_when_given_a_writer(tmp_path, graph):
+    from cstograph.export.graph import write_text
+    from cstograph.report import build_report
+
+    seen = []
+
+    def explorer(history, path):
+        seen.append(len(history.all_relations()))
+        return write_text(path, "<!doctype html><title>explorer</title>")
+
+    out = tmp_path / "out"
+    written = build_report(out, start=2009, end=2010, graph=graph, explorer=explorer)
+    assert out / "explorer.html" in written and seen and seen[0] > 100
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="explorer.html">Open the interactive explorer</a>' in index
+    assert re.findall(r'src="([^"]+)"', index) and all(
+        not src.startswith(("http:", "https:", "//")) for src in re.findall(r'src="([^"]+)"', index)
+    )

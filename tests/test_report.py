@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from cstograph.analysis.membership import membership_panels
+from cstograph.analysis.membership import focus_states, membership_panels
 from cstograph.cli import cli
 from cstograph.index.conflicts import find_conflicts
 from cstograph.index.history import History
@@ -197,10 +197,24 @@ def test_page_lists_every_source_with_its_link(shown, graph):
         assert parsed.links[url] == str(graph.value(source, DCTERMS.title))
 
 
-def test_page_has_date_version_findings_and_the_explorer_link(shown):
-    _, text, parsed = shown
+def test_page_has_date_version_findings_and_the_explorer_link(shown, graph):
+    history, text, parsed = shown
     assert "Generated 2026-12-02 by cstograph" in text and "(ontology 0.3.0)" in text
-    assert "Collective Security Treaty Organization: 6 members in 2026" in text
+    csto = {r.subject.id for r in history.members("CSTO", year=2026)}
+    assert f"Collective Security Treaty Organization: {len(csto)} members in 2026" in text
+    hosted = {
+        (r.object.id, r.operator.label if r.operator else "")
+        for r in history.relations("hosts-base", year=2026)
+        if r.subject.id in set(focus_states(history))
+    }
+    by_russia = sum(1 for _, user in hosted if user == "Russia")
+    assert f"host {len(hosted)} bases and units" in text and f"{by_russia} used by Russia" in text
+    groups = [
+        g
+        for g in find_conflicts(graph)
+        if any(1991 <= c.record.start.year <= 2027 for c in g.claims)
+    ]
+    assert f"Sources disagree in {len(groups)} places" in text
     assert parsed.links["explorer.html"].startswith("Open the interactive explorer")
     assert "<script" not in text and "default-src 'none'" in text
 

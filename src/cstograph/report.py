@@ -120,9 +120,13 @@ def _write_all(
     written.append(write_text(out / "graph.ttl", serialize_rdf(graph, "ttl")))
     entries = []
     told = stories(history, first, last)
+    # the measures start where the record of the CSTO's states does (1991 for the shipped
+    # graph, not NATO's 1949: a projection of NATO's founders alone says nothing here)
+    region = int(told.get("region_start") or first)
     for kind, name, title, caption in _figures(first, last, told):
         progress(f"Drawing {name} ...")
-        written.append(plot.draw(kind, history, out / name, start=first, end=last))
+        begin = max(first, region) if kind == "metrics" else first
+        written.append(plot.draw(kind, history, out / name, start=begin, end=last))
         if name.endswith(".png"):
             entries.append(FigureEntry(name, title, caption))
     linked = None
@@ -166,6 +170,12 @@ def _figures(
     said = told or {}
     changed = said.get("turning", "")
     partial = said.get("partial", "")
+    region = said.get("region_start", "")
+    since = ""
+    if region and int(region) > first:
+        since = (
+            f" From {region}, where the record of the CSTO's states begins (the CSV: every year)."
+        )
     return [
         (
             "matrix",
@@ -213,7 +223,8 @@ def _figures(
             "Members of each organization (a panel each, one scale for all; a gap, not a zero, "
             "where an organization did not exist), the density of the state-to-state "
             "projection and the share of relations involving Russia, on axes from zero."
-            + (f" Recorded in part, so counted low: {partial}." if partial else ""),
+            + (f" Recorded in part, so counted low: {partial}." if partial else "")
+            + since,
         ),
     ]
 

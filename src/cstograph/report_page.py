@@ -23,12 +23,14 @@ from cstograph.analysis.membership import (
     membership_panels,
     summaries,
 )
+from cstograph.index.conflicts import Conflict
 from cstograph.index.history import History
 from cstograph.model.terms import CST, DCTERMS, OWL, PROV, RDF, RDFS, SCHEMA, short_name
 
 __all__ = [
     "Download",
     "FigureEntry",
+    "conflicts_within",
     "coverage_rows",
     "key_findings",
     "page",
@@ -170,7 +172,8 @@ def _members_table(history: History, panels: list[Panel], first: int, last: int)
 def stories(history: History, first: int, last: int) -> dict[str, str]:
     """What the data says, for the captions: ``turning``, the changes of the CSTO's lineage
     at its turning points ("1992: CST: Armenia, ... join (party/signatory); ..."), and
-    ``partial``, the organizations with members that are recorded in part."""
+    ``partial``, the organizations with members that are recorded in part; ``region_start``,
+    the first year a state of the CSTO or the treaty holds a role anywhere."""
     from cstograph.analysis.membership import focus_states
     from cstograph.analysis.membership import lineage as org_lineage
     from cstograph.viz.network import grid_years
@@ -178,8 +181,14 @@ def stories(history: History, first: int, last: int) -> dict[str, str]:
 
     told: dict[str, str] = {}
     lineage = org_lineage(history)
+    states = focus_states(history)
+    if states:
+        held = membership_panels(history, first, last, states=states)
+        years_held = [year for p in held for (_, year) in p.cells]
+        if years_held:
+            told["region_start"] = str(min(years_held))
     if lineage:
-        panels = membership_panels(history, first, last, orgs=lineage, states=focus_states(history))
+        panels = membership_panels(history, first, last, orgs=lineage, states=states)
         years = set(grid_years(history, first, last)) - {last}
         found = [c for c in changes(panels, first, last) if c.year in years]
         told["turning"] = "; ".join(
@@ -197,9 +206,16 @@ def stories(history: History, first: int, last: int) -> dict[str, str]:
     return told
 
 
-def key_findings(history: History, panels: list[Panel], first: int, last: int) -> list[str]:
-    """Short sentences computed from the data: the CSTO's members and other roles in the
-    last year, the years its lineage changed most, and the turning points of each role."""
+def key_findings(
+    history: History,
+    panels: list[Panel],
+    first: int,
+    last: int,
+    disputes: Sequence[Conflict] = (),
+) -> list[str]:
+    """Short sentences computed from the data: the treaty's and the CSTO's members and other
+    roles in the last year, the years the lineage changed most, the busiest year of all, the
+    bases the CSTO's states host and who uses them, and how the disputes were settled."""
     from cstograph.viz.network import grid_years
 
     found: list[str] = []
@@ -238,7 +254,38 @@ def key_findings(history: History, panels: list[Panel], first: int, last: int) -
         found.append(
             f"Across every organization recorded, {busiest} saw the most changes of role ({count})."
         )
+    found += _bases_finding(history, last)
+    if disputes:
+        settled = sum(1 for g in disputes if any(c.preferred for c in g.claims))
+        found.append(
+            f"Sources disagree in {len(disputes)} places; {settled} are settled by a preferred "
+            f"claim with its reason, {len(disputes) - settled} left open (see below)."
+        )
     return found
+
+
+def _bases_finding(history: History, last: int) -> list[str]:
+    from collections import Counter
+
+    from cstograph.analysis.membership import focus_states
+    from cstograph.analysis.snapshot import snapshot
+    from cstograph.model.kinds import KINDS
+
+    states = set(focus_states(history))
+    hosting = [k.name for k in KINDS if k.hosting]
+    if not states or not hosting:
+        return []
+    graph = snapshot(history, year=last, kinds=hosting)
+    bases = {(u, v, d.get("operator", "")) for u, v, d in graph.edges(data=True) if u in states}
+    if not bases:
+        return []
+    users = Counter(history.label(history.iri(o)) for _, _, o in bases if o)
+    who = ", ".join(f"{n} used by {name}" for name, n in users.most_common())
+    hosts = len({u for u, _, _ in bases})
+    return [
+        f"In {last} the CSTO's states host {len({v for _, v, _ in bases})} bases and units "
+        f"in {hosts} states" + (f" ({who})" if who else "") + "."
+    ]
 
 
 def _changes_list(panels: list[Panel], first: int, last: int) -> str:
@@ -253,9 +300,19 @@ def _changes_list(panels: list[Panel], first: int, last: int) -> str:
     return f'<dl class="changes">\n{items}\n</dl>'
 
 
-def _conflicts(graph: Graph, first: int, last: int) -> str:
+def conflicts_within(graph: Graph, first: int, last: int) -> list[Conflict]:
+    """The groups of conflicting claims with a claim dated from ``first`` to ``last + 1``
+    (an end on 1 January of the year after still belongs to the range)."""
     from cstograph.index.conflicts import find_conflicts
 
+    return [
+        group
+        for group in find_conflicts(graph)
+        if any(first <= c.record.start.year <= last + 1 for c in group.claims)
+    ]
+
+
+def _conflicts(groups: list[Conflict]) -> str:
     def when(record: object) -> str:
         start = getattr(record, "start", None)
         stop = getattr(record, "end", None)
@@ -263,11 +320,9 @@ def _conflicts(graph: Graph, first: int, last: int) -> str:
         return text + (f" to {stop.isoformat()}" if stop is not None else "")
 
     rows = []
-    for group in find_conflicts(graph):
+    for group in groups:
         kept = [c for c in group.claims if c.preferred]
         aside = [c for c in group.claims if not c.preferred]
-        if not any(first <= c.record.start.year <= last + 1 for c in group.claims):
-            continue
         reason = next((c.reason for c in group.claims if c.reason), None) or ""
         how = ("settled" if kept else "open: no claim is preferred") + (
             f": {reason}" if reason else ""
@@ -298,6 +353,8 @@ def page(
 ) -> str:
     """The whole ``index.html``."""
     day = today or datetime.now(UTC).date().isoformat()
+    disputes = conflicts_within(graph, first, last)
+    findings = key_findings(history, panels, first, last, disputes)
     coverage = coverage_rows(history)
     whole = [r for r in coverage if r["whole"] == "whole"]
     partial = [r for r in coverage if r["whole"] != "whole"]
@@ -365,7 +422,7 @@ Generated {_e(day)} by cstograph {_e(_version())} (ontology {_e(_ontology_versio
 
 <section id="key"><h2>Key findings</h2>
 <ul>
-{"".join(f"<li>{_e(line)}</li>" for line in key_findings(history, panels, first, last))}
+{"".join(f"<li>{_e(line)}</li>" for line in findings)}
 </ul>
 </section>
 
@@ -390,7 +447,7 @@ name.</p>
 a year is the one in effect last in that year).</p>
 {_changes_list(panels, first, last)}
 <h3>Where sources disagree, and how it was settled</h3>
-{_conflicts(graph, first, last)}
+{_conflicts(disputes)}
 </section>
 
 <section id="figures"><h2>Figures</h2>

@@ -225,19 +225,21 @@ def key_findings(
         if panel is None or not panel.existed(last):
             continue
         members = [s.label for s in panel.states if s.id in panel.members(last)]
-        others = sorted(
-            f"{s.label} ({c.role})"
-            for s in panel.states
-            if (c := panel.cells.get((s.id, last))) is not None
-            and c.role not in ("full member", "party/signatory")
+        shown = [(s, panel.cells.get((s.id, last))) for s in panel.states]
+        plain = ("full member", "party/signatory")
+        among = sorted(
+            f"{s.label} ({c.role})" for s, c in shown if c and c.member and c.role not in plain
         )
+        besides = sorted(f"{s.label} ({c.role})" for s, c in shown if c and not c.member)
         top = max(len(panel.members(y)) for y in range(max(first, panel.life[0]), last + 1))
         sentence = (
             f"{panel.org.label}: {len(members)} members in {last} ({', '.join(members)}); "
             f"at most {top} in any year"
         )
-        if others:
-            sentence += f"; of them {', '.join(others)}"
+        if among:
+            sentence += f"; of them {', '.join(among)}"
+        if besides:
+            sentence += f"; not counted as members: {', '.join(besides)}"
         found.append(sentence + ".")
     turning = [y for y in grid_years(history, first, last) if y != last]
     if turning:

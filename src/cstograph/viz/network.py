@@ -389,9 +389,12 @@ def network_figure(
     return fig
 
 
-def grid_years(history: History, start: int, end: int, most: int = 7) -> list[int]:
-    """The turning points of the CSTO and the Collective Security Treaty between ``start``
-    and ``end``: the ``most`` years their memberships change most, and ``end``.
+def grid_years(
+    history: History, start: int, end: int, most: int = 7, *, org: str = "cs:csto"
+) -> list[int]:
+    """The turning points of ``org`` and what it was renamed from (the CSTO and the
+    Collective Security Treaty) between ``start`` and ``end``: the ``most`` years their
+    memberships change most, and ``end``.
 
     Examples
     --------
@@ -399,7 +402,7 @@ def grid_years(history: History, start: int, end: int, most: int = 7) -> list[in
     >>> grid_years(History(load()), 1991, 2026)
     [1992, 1993, 1999, 2003, 2006, 2012, 2024, 2026]
     """
-    lineage = org_lineage(history)
+    lineage = org_lineage(history, org)
     panels = membership_panels(history, start, end, orgs=lineage or None)
     years = turning_points(changes(panels, start, end), most)
     return sorted(set(years) | {end})
@@ -414,16 +417,18 @@ def grid_figure(
     years: Sequence[int] | None = None,
 ) -> Figure:
     """Small multiples of the network at the turning points (:func:`grid_years`), two
-    columns a page wide, each panel titled with what changed in the CSTO's lineage that
-    year; the same layout (of the union of the years) in every panel."""
-    chosen = sorted(years) if years is not None else grid_years(history, start, end)
+    columns a page wide, each panel titled with what changed in the lineage of ``org`` (the
+    CSTO's without it) that year; the same layout (of the union of the years) in every
+    panel."""
+    focus = history.resolve(org).id if org else "cs:csto"
+    chosen = sorted(years) if years is not None else grid_years(history, start, end, org=focus)
     states = focus_states(history) or None if org is None else None
     graphs = {y: network_graph(history, y, org=org, states=states) for y in chosen}
     union: nx.MultiDiGraph[str] = (
         nx.compose_all(list(graphs.values())) if graphs else nx.MultiDiGraph()
     )
     where = layout(history, union)
-    lineage = org_lineage(history)
+    lineage = org_lineage(history, focus)
     found = changes(membership_panels(history, start, end, orgs=lineage or None), start, end)
     columns = 2
     rows = max(math.ceil(len(chosen) / columns), 1)
@@ -446,6 +451,15 @@ def grid_figure(
     for ax in axes[len(chosen) :]:
         ax.set_axis_off()
     _legend(key_ax, history, union)
+    from cstograph.viz.matrix import recorded_whole
+
+    if org and recorded_whole(history, focus) is False:
+        fig.suptitle(
+            f"{history.label(history.iri(focus))}: recorded in part (see the coverage notes)",
+            x=0.01,
+            ha="left",
+            fontsize=10,
+        )
     return fig
 
 

@@ -15,9 +15,10 @@ from cstograph.cli import cli
 from cstograph.errors import PlotFormatError
 from cstograph.index.history import History
 from cstograph.viz.figures import check_extension, save
+from cstograph.viz.grid import grid_figure, grid_years
 from cstograph.viz.matrix import matrix_figure
 from cstograph.viz.metrics import metrics_figure
-from cstograph.viz.network import grid_figure, grid_years, network_figure, network_graph
+from cstograph.viz.network import network_figure, network_graph
 from cstograph.viz.timeline import timeline_figure
 
 MAGIC = {

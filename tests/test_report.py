@@ -30,6 +30,7 @@ def test_report_end_to_end(tmp_path):
     assert result.stdout.splitlines()[0] == f"Wrote {len(listed)} files into {out}:"
     assert "Validating the graph ..." in result.stderr and "Done." in result.stderr
     expected = {f"snapshots/{y}.graphml" for y in (2008, 2009, 2010)} | {
+        "all.gexf",
         "metrics.csv",
         "relations.csv",
         "graph.ttl",
@@ -44,6 +45,8 @@ def test_report_end_to_end(tmp_path):
     assert set(listed) == expected
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == expected
     assert nx.read_graphml(out / "snapshots" / "2009.graphml").number_of_edges() > 0
+    dynamic = nx.read_gexf(out / "all.gexf")
+    assert dynamic.graph.get("mode") == "dynamic" and dynamic.number_of_edges() > 100
     with (out / "metrics.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert {r["year"] for r in rows} == {"2008", "2009", "2010"}
@@ -54,6 +57,7 @@ def test_report_end_to_end(tmp_path):
     local = set(re.findall(r'(?:src|href)="(?!https?:|#)([^"]+)"', index))
     assert local == set(images) | {
         "snapshots/",
+        "all.gexf",
         "relations.csv",
         "metrics.csv",
         "graph.ttl",

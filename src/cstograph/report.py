@@ -38,7 +38,8 @@ def build_report(
 
     The graph is the shipped one plus ``data``, or ``graph`` when given (a store's copy).
 
-    ``out`` gets ``snapshots/YYYY.graphml`` for every year, ``metrics.csv``,
+    ``out`` gets ``snapshots/YYYY.graphml`` for every year, ``all.gexf`` (the whole span as
+    one dynamic graph), ``metrics.csv``,
     ``relations.csv`` (the analysts' CSV), ``graph.ttl``, the diagrams (``matrix.png``, the
     lead figure; ``network.png`` and ``.svg`` of the last year, ``timeline.png``,
     ``grid.png`` at the turning points, ``metrics.png``) and ``index.html``
@@ -98,10 +99,12 @@ def _write_all(
 ) -> list[Path]:
     from cstograph.analysis.membership import membership_panels
     from cstograph.analysis.metrics import COLUMNS, metrics_table
+    from cstograph.analysis.snapshot import whole_span
     from cstograph.analysis.sweep import snapshots
     from cstograph.export.graph import serialize_rdf, write_snapshot, write_text
     from cstograph.export.relations_csv import export_csv
-    from cstograph.report_page import Download, FigureEntry, page, stories
+    from cstograph.report_findings import stories
+    from cstograph.report_page import Download, FigureEntry, page
     from cstograph.viz import figures as plot
 
     written: list[Path] = []
@@ -109,6 +112,7 @@ def _write_all(
     progress(f"Writing snapshots {first}-{last} ...")
     for year, yearly in snapshots(history, first, last):
         written.append(write_snapshot(yearly, out / "snapshots" / f"{year}.graphml"))
+    written.append(write_snapshot(whole_span(history), out / "all.gexf"))
     progress("Computing metrics ...")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
@@ -137,6 +141,10 @@ def _write_all(
     progress("Writing index.html ...")
     downloads = [
         Download("snapshots/", f"one GraphML network a year, {first} to {last} (Gephi, networkx)"),
+        Download(
+            "all.gexf",
+            "every relation over the whole span as one dynamic graph, which Gephi's timeline plays",
+        ),
         Download(
             "relations.csv", "every relation, one row each, in the columns `cstograph import` reads"
         ),
@@ -232,7 +240,8 @@ def _figures(
 #: The names a report writes at the top of its directory (and those earlier versions wrote,
 #: so that their reports can be replaced).
 REPORT_FILES = frozenset(
-    {"snapshots", "metrics.csv", "relations.csv", "graph.ttl", "index.html", "explorer.html"}
+    {"snapshots", "all.gexf", "metrics.csv", "relations.csv", "graph.ttl", "index.html"}
+    | {"explorer.html"}
     | {name for _, name, _, _ in _figures(0, 0)}
     | {"network.gif"}
 )

@@ -2,7 +2,8 @@
 :func:`save` (PNG, SVG or PDF, deterministic and atomic) and the extension check.
 
 Each figure lives in its own module: :mod:`~cstograph.viz.matrix` (the membership matrix),
-:mod:`~cstograph.viz.network` (the network of a year, small multiples, the animation),
+:mod:`~cstograph.viz.network` (the network of a year), :mod:`~cstograph.viz.grid` (small
+multiples at the turning points), :mod:`~cstograph.viz.animation` (the GIF),
 :mod:`~cstograph.viz.timeline` and :mod:`~cstograph.viz.metrics`; the styles every one
 shares are in :mod:`~cstograph.viz.style`. matplotlib is imported only inside functions.
 """
@@ -92,7 +93,7 @@ def draw(
     ``cstograph plot --help``)."""
     check_extension(kind, path)
     if kind == "animate":
-        from cstograph.viz.network import animate
+        from cstograph.viz.animation import animate
 
         return animate(history, start, end, path, org=org)
     if kind == "matrix":
@@ -105,7 +106,7 @@ def draw(
 
         fig = network_figure(history, year if year is not None else end, org=org)
     elif kind == "grid":
-        from cstograph.viz.network import grid_figure
+        from cstograph.viz.grid import grid_figure
 
         fig = grid_figure(history, start, end, org=org)
     elif kind == "timeline":

@@ -1,4 +1,5 @@
-"""The network of a year, small multiples of it at the turning points, and an animation.
+"""The network of a year, and the drawing the small multiples (:mod:`cstograph.viz.grid`)
+and the animation (:mod:`cstograph.viz.animation`) share.
 
 matplotlib is imported only inside these functions. The layout is bipartite, in three
 columns a reader can follow: bases and units on the left (each labelled with the state
@@ -17,26 +18,15 @@ Each node is a text with the ``gid`` ``node:GROUP:ID``; each edge collection has
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from cstograph.analysis.membership import (
-    changes,
-    focus_states,
-    membership_panels,
-    summaries,
-    turning_points,
-)
-from cstograph.analysis.membership import lineage as org_lineage
+from cstograph.analysis.membership import focus_states
 from cstograph.analysis.snapshot import snapshot
-from cstograph.analysis.sweep import snapshots
 from cstograph.index.history import History
-from cstograph.io.files import atomic_path
 from cstograph.model.kinds import KINDS, Kind
 from cstograph.model.terms import ORG
 from cstograph.viz.style import (
@@ -53,18 +43,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Layout",
-    "animate",
-    "grid_figure",
-    "grid_years",
+    "draw_key",
+    "draw_network",
+    "group",
     "layout",
     "network_figure",
     "network_graph",
     "tie_kinds",
+    "with_key",
 ]
 
 _ORGANIZATIONS = {"cst:Alliance", "cst:InternationalOrganization", "org:FormalOrganization"}
 _FORCES = {"cst:JointForce", "cst:CommandStructure", "org:OrganizationalUnit"}
-_COLUMNS = {"base or unit": 0.0, "state": 1.0, "organization": 2.0, "joint force": 2.0}
 
 
 def tie_kinds() -> list[Kind]:
@@ -174,7 +164,7 @@ def _edge_style(kind: Kind, role: str) -> tuple[str, float, str]:
     return kind.style.grey, kind.style.width, ""
 
 
-def _draw(
+def draw_network(
     ax: Axes,
     history: History,
     graph: nx.MultiDiGraph[str],
@@ -288,7 +278,7 @@ def _draw(
     ax.set_axis_off()
 
 
-def _legend(key_ax: Axes, history: History, graph: nx.MultiDiGraph[str]) -> None:
+def draw_key(key_ax: Axes, history: History, graph: nx.MultiDiGraph[str]) -> None:
     """The key under a network: each edge style drawn, each grade, and every abbreviation
     spelt out."""
     from matplotlib.lines import Line2D
@@ -337,7 +327,7 @@ def _legend(key_ax: Axes, history: History, graph: nx.MultiDiGraph[str]) -> None
         key_ax.set_gid("key:" + " ".join(short for short, _ in spelt))
 
 
-def _with_key(
+def with_key(
     fig: Figure, rows: int = 1, columns: int = 1, key: float = 1.2
 ) -> tuple[list[Axes], Axes]:
     """The figure's panels and, under them, an axes for the legend and key ``key`` inches
@@ -373,7 +363,7 @@ def network_figure(
     graph = network_graph(history, year, org=org, states=states)
     where = layout(history, graph)
     fig = new_figure(11, 2.4 + 0.34 * (where.height + 1))
-    [ax], key_ax = _with_key(fig)
+    [ax], key_ax = with_key(fig)
     from cstograph.viz.matrix import recorded_whole
 
     target = history.resolve(org) if org else None
@@ -384,113 +374,6 @@ def network_figure(
     if target is not None and recorded_whole(history, target.id) is False:
         title += "\n(recorded in part: see the coverage notes)"
     ax.set_title(title, loc="left", fontsize=11)
-    _draw(ax, history, graph, where)
-    _legend(key_ax, history, graph)
+    draw_network(ax, history, graph, where)
+    draw_key(key_ax, history, graph)
     return fig
-
-
-def grid_years(
-    history: History, start: int, end: int, most: int = 7, *, org: str = "cs:csto"
-) -> list[int]:
-    """The turning points of ``org`` and what it was renamed from (the CSTO and the
-    Collective Security Treaty) between ``start`` and ``end``: the ``most`` years their
-    memberships change most, and ``end``.
-
-    Examples
-    --------
-    >>> from cstograph import load
-    >>> grid_years(History(load()), 1991, 2026)
-    [1992, 1993, 1999, 2003, 2006, 2012, 2024, 2026]
-    """
-    lineage = org_lineage(history, org)
-    panels = membership_panels(history, start, end, orgs=lineage or None)
-    years = turning_points(changes(panels, start, end), most)
-    return sorted(set(years) | {end})
-
-
-def grid_figure(
-    history: History,
-    start: int,
-    end: int,
-    *,
-    org: str | None = None,
-    years: Sequence[int] | None = None,
-) -> Figure:
-    """Small multiples of the network at the turning points (:func:`grid_years`), two
-    columns a page wide, each panel titled with what changed in the lineage of ``org`` (the
-    CSTO's without it) that year; the same layout (of the union of the years) in every
-    panel."""
-    focus = history.resolve(org).id if org else "cs:csto"
-    chosen = sorted(years) if years is not None else grid_years(history, start, end, org=focus)
-    states = focus_states(history) or None if org is None else None
-    graphs = {y: network_graph(history, y, org=org, states=states) for y in chosen}
-    union: nx.MultiDiGraph[str] = (
-        nx.compose_all(list(graphs.values())) if graphs else nx.MultiDiGraph()
-    )
-    where = layout(history, union)
-    lineage = org_lineage(history, focus)
-    found = changes(membership_panels(history, start, end, orgs=lineage or None), start, end)
-    columns = 2
-    rows = max(math.ceil(len(chosen) / columns), 1)
-    fig = new_figure(12, rows * (0.9 + 0.27 * (where.height + 1)) + 1.4)
-    axes, key_ax = _with_key(fig, rows, columns, 1.4)
-    for ax, year in zip(axes, chosen, strict=False):
-        _draw(ax, history, graphs[year], where, small=True)
-        said = [
-            text
-            for when, text in summaries(
-                found, lambda e: short_label(history, e.id).replace("\n", " ")
-            )
-            if when == year
-        ]
-        title = f"{year}"
-        if said:
-            more = f" (+{len(said) - 3} more)" if len(said) > 3 else ""
-            title += " — " + "; ".join(said[:3]) + more
-        ax.set_title("\n".join(textwrap.wrap(title, 78)), loc="left", fontsize=8.5)
-    for ax in axes[len(chosen) :]:
-        ax.set_axis_off()
-    _legend(key_ax, history, union)
-    from cstograph.viz.matrix import recorded_whole
-
-    if org and recorded_whole(history, focus) is False:
-        fig.suptitle(
-            f"{history.label(history.iri(focus))}: recorded in part (see the coverage notes)",
-            x=0.01,
-            ha="left",
-            fontsize=10,
-        )
-    return fig
-
-
-def animate(
-    history: History, start: int, end: int, path: Path | str, *, org: str | None = None
-) -> Path:
-    """The network year by year as a GIF, one frame a year, in one fixed layout."""
-    from matplotlib.animation import FuncAnimation, PillowWriter
-
-    states = focus_states(history) or None if org is None else None
-    frames = [
-        (year, network_graph(history, year, org=org, states=states))
-        for year, _ in snapshots(history, start, end, kinds=["member-of"])
-    ]
-    union: nx.MultiDiGraph[str] = (
-        nx.compose_all([g for _, g in frames]) if frames else nx.MultiDiGraph()
-    )
-    where = layout(history, union)
-    fig = new_figure(11, 2.4 + 0.34 * (where.height + 1))
-    [ax], key_ax = _with_key(fig)
-    _legend(key_ax, history, union)
-
-    def frame(i: int) -> list[Any]:
-        ax.clear()
-        year, graph = frames[i]
-        ax.set_title(f"During {year}", loc="left", fontsize=14, fontweight="bold")
-        _draw(ax, history, graph, where, small=True)  # short base names: a frame has no room
-        return []
-
-    animation = FuncAnimation(fig, frame, frames=len(frames), blit=False, repeat=False)
-    path = Path(path)
-    with atomic_path(path, suffix=".gif") as temp:
-        animation.save(temp, writer=PillowWriter(fps=1), dpi=80)
-    return path

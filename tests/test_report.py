@@ -16,7 +16,7 @@ from cstograph.analysis.membership import focus_states, membership_panels
 from cstograph.cli import cli
 from cstograph.index.conflicts import find_conflicts
 from cstograph.index.history import History
-from cstograph.model.terms import CST, DCTERMS, RDF, RDFS, SCHEMA
+from cstograph.model.terms import CST, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SCHEMA
 from cstograph.report_page import Download, FigureEntry, page
 
 
@@ -203,7 +203,8 @@ def test_page_lists_every_source_with_its_link(shown, graph):
 
 def test_page_has_date_version_findings_and_the_explorer_link(shown, graph):
     history, text, parsed = shown
-    assert "Generated 2026-12-02 by cstograph" in text and "(ontology 0.3.0)" in text
+    version = graph.value(ONTOLOGY_IRI, OWL.versionInfo)
+    assert "Generated 2026-12-02 by cstograph" in text and f"(ontology {version})" in text
     csto = {r.subject.id for r in history.members("CSTO", year=2026)}
     assert f"Collective Security Treaty Organization: {len(csto)} members in 2026" in text
     hosted = {

@@ -24,7 +24,7 @@ from cstograph.analysis.membership import (
 )
 from cstograph.index.conflicts import Conflict
 from cstograph.index.history import History
-from cstograph.model.terms import OWL
+from cstograph.model.terms import ONTOLOGY_IRI, OWL
 from cstograph.report_findings import conflicts_within, coverage_rows, key_findings, source_rows
 
 __all__ = ["Download", "FigureEntry", "page"]
@@ -64,9 +64,8 @@ def _version() -> str:
 
 
 def _ontology_version(graph: Graph) -> str:
-    for value in graph.objects(None, OWL.versionInfo):
-        return str(value)
-    return "unknown"
+    value = graph.value(ONTOLOGY_IRI, OWL.versionInfo)
+    return str(value) if value is not None else "unknown"
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "") -> str:

@@ -146,9 +146,12 @@ def _write_all(
             "every relation over the whole span as one dynamic graph, which Gephi's timeline plays",
         ),
         Download(
-            "relations.csv", "every relation, one row each, in the columns `cstograph import` reads"
+            "relations.csv", "every relation, one row each, in the columns cstograph import reads"
         ),
-        Download("metrics.csv", "one row per year, metric and entity (`cstograph metrics --list`)"),
+        Download(
+            "metrics.csv",
+            "one row per year, metric and entity (cstograph metrics --list defines them)",
+        ),
         Download("graph.ttl", "the whole graph with the ontology, in Turtle"),
         Download("network.svg", f"the network of {last} as SVG, for print"),
     ]

@@ -250,6 +250,11 @@ def test_timeline_names_its_events_and_starts_with_the_data(history):
     from matplotlib.dates import num2date
 
     assert num2date(ax.get_xlim()[0]).year == 1992
+    [key] = [t for t in fig.texts if (t.get_gid() or "").startswith("key:")]
+    spelt = key.get_text().replace("\n", " ")
+    for pair in ("KMS: CSTO Collective Peacekeeping Forces", "CST: Collective Security Treaty"):
+        assert pair in spelt
+    assert "CSTO PA: Parliamentary Assembly of the Collective Security Treaty Organization" in spelt
 
 
 # Metrics --------------------------------------------------------------------------------
@@ -267,6 +272,8 @@ def test_metrics_leave_gaps_before_an_organization_existed(history):
     assert all(ax.get_ylim()[0] == 0 for ax in fig.axes if ax.lines)
     titles = [ax.get_title() for ax in fig.axes]
     assert "NATO (recorded in part)" in titles and "CSTO" in titles
+    [key] = [t for sub in fig.subfigs for t in sub.texts if (t.get_gid() or "").startswith("key:")]
+    assert "EEU: Eurasian Economic Union" in key.get_text().replace("\n", " ")
 
 
 def test_metrics_lines_differ_without_colour_and_are_labelled(history):

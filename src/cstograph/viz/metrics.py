@@ -11,11 +11,12 @@ Axes start at zero. Each line has the gid ``series:METRIC:ENTITY``.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cstograph.index.history import History
-from cstograph.viz.style import OKABE_ITO, new_figure, short_label
+from cstograph.viz.style import OKABE_ITO, abbreviation_key, new_figure, short_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -110,9 +111,14 @@ def metrics_figure(
     few = [n for n in chosen if n not in many]
     grid_rows = {n: math.ceil(len(series[n]) / 4) for n in many}
     heights = [1.9 * grid_rows[n] + 0.5 for n in many] + [2.4 for _ in few]
-    fig = new_figure(10, sum(heights) + 0.4)
-    outer = fig.subfigures(len(chosen), 1, height_ratios=heights, squeeze=False).ravel()
-    for sub, name in zip(outer, many + few, strict=True):
+    named = sorted({key for found in series.values() for key in found if key.startswith("cs:")})
+    spelt = abbreviation_key(history, named)
+    key_text = "\n".join(textwrap.wrap("   ".join(f"{a}: {b}" for a, b in spelt), 150))
+    key_height = 0.2 + 0.14 * (key_text.count("\n") + 1) if spelt else 0.0
+    fig = new_figure(10, sum(heights) + 0.4 + key_height)
+    rows_of = [*heights, key_height] if spelt else heights
+    outer = fig.subfigures(len(rows_of), 1, height_ratios=rows_of, squeeze=False).ravel()
+    for sub, name in zip(outer, many + few, strict=False):
         found = series[name]
         sub.suptitle(f"{name}: {definitions[name]}", fontsize=8.5, x=0.01, ha="left")
         if name in many:
@@ -145,4 +151,7 @@ def metrics_figure(
             ax.set_xlim(start - 0.5, end + (4 if len(found) > 1 else 0.5))
             ax.tick_params(labelsize=7)
             ax.grid(color="#e5e5e5", linewidth=0.5)
+    if spelt:  # the panels are titled by abbreviation: spell each out
+        key = outer[-1].text(0.01, 0.5, key_text, fontsize=7, va="center", ha="left")
+        key.set_gid("key:" + " ".join(short for short, _ in spelt))
     return fig

@@ -26,7 +26,13 @@ from cstograph.model.kinds import KINDS, Kind
 from cstograph.model.records import Event, Relation
 from cstograph.model.terms import EVENT_CLASSES, ORG, RDF, short_name
 from cstograph.temporal import Precision
-from cstograph.viz.style import event_marker, new_figure, role_style, short_label
+from cstograph.viz.style import (
+    abbreviation_key,
+    event_marker,
+    new_figure,
+    role_style,
+    short_label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -154,6 +160,7 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     only to the month or year has its uncertain stretch drawn hatched and pale, a bound
     qualified "by" or "or later" an arrowhead pointing where the true date may lie; stated
     non-memberships in one thin row; dated events on top, labelled."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.ticker import MultipleLocator
@@ -333,5 +340,22 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
         for kind in types
     ]
     fig.legend(handles=handles, loc="outside right upper", fontsize=7, frameon=False)
+    named = set(lanes) | {
+        short_name(o)
+        for e in events
+        for p in (ORG.resultingOrganization, ORG.originalOrganization)
+        for o in history.graph.objects(history.iri(e.id), p)
+    }
+    spelt = abbreviation_key(history, sorted(named))
+    if spelt:  # every abbreviation on the lanes and in the event names, spelt out
+        text = "   ".join(f"{short}: {full}" for short, full in spelt)
+        key = fig.text(
+            0.01, 0.0, "\n".join(textwrap.wrap(text, 170)), fontsize=7, va="bottom", ha="left"
+        )
+        key.set_gid("key:" + " ".join(short for short, _ in spelt))
+        room = (0.15 + 0.13 * len(textwrap.wrap(text, 170))) / fig.get_figheight()
+        engine = fig.get_layout_engine()
+        if isinstance(engine, ConstrainedLayoutEngine):  # leave the key its room
+            engine.set(rect=(0, room, 1, 1 - room))
     fig.set_label(f"bars:{drawn}")
     return fig

@@ -242,3 +242,29 @@ def test_report_writes_and_links_the_explorer_when_given_a_writer(tmp_path, grap
     assert re.findall(r'src="([^"]+)"', index) and all(
         not src.startswith(("http:", "https:", "//")) for src in re.findall(r'src="([^"]+)"', index)
     )
+
+
+def test_captions_cite_what_the_data_says(graph):
+    from cstograph.report import _figures
+    from cstograph.report_findings import stories
+
+    history = History(graph)
+    told = stories(history, 1949, 2026)
+    states = {
+        r.subject.id
+        for r in history.relations(year=2026)
+        if r.kind in ("member-of", "contributes-to-force", "hosts-base")
+        and r.subject.id in set(focus_states(history))
+    }
+    assert told["network"].startswith(f"{len(states)} states, ")
+    assert told["region_start"] == "1991"
+    assert "2012: CSTO: Uzbekistan full member → suspended" in told["turning"]
+    captions = {name: caption for _, name, _, caption in _figures(1949, 2026, told)}
+    assert told["turning"] in captions["matrix.png"]
+    assert "From 1991" in captions["metrics.png"]
+    assert "North Atlantic Treaty Organization" in captions["metrics.png"]  # recorded in part
+
+
+def test_page_spells_out_the_table_abbreviations(shown):
+    _, text, _ = shown
+    assert '<p class="key">' in text and "EEU: Eurasian Economic Union" in text

@@ -207,7 +207,8 @@ def _figures(
             "on the right. Colour and marker give the role, so an observer, partner, suspended "
             "or frozen member is not drawn as a full member; a dashed line is a relation whose "
             "bounds are imprecise that year. Bases that had closed are not drawn; the key "
-            "under the diagram spells out every abbreviation.",
+            "under the diagram spells out every abbreviation."
+            + (f" Drawn: {said['network']}." if said.get("network") else ""),
         ),
         ("network", "network.svg", f"The network of {last} (SVG)", ""),
         (

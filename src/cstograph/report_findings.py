@@ -83,7 +83,8 @@ def stories(history: History, first: int, last: int) -> dict[str, str]:
     """What the data says, for the captions: ``turning``, the changes of the CSTO's lineage
     at its turning points ("1992: CST: Armenia, ... join (party/signatory); ..."), and
     ``partial``, the organizations with members that are recorded in part; ``region_start``,
-    the first year a state of the CSTO or the treaty holds a role anywhere."""
+    the first year a state of the CSTO or the treaty holds a role anywhere; ``network``, what
+    the network of the last year draws ("9 states, 8 organizations, ...")."""
     from cstograph.analysis.membership import focus_states
     from cstograph.analysis.membership import lineage as org_lineage
     from cstograph.viz.grid import grid_years
@@ -106,6 +107,24 @@ def stories(history: History, first: int, last: int) -> dict[str, str]:
             for year, text in summaries(
                 found, lambda e: short_label(history, e.id).replace("\n", " ")
             )
+        )
+    if states:
+        from collections import Counter
+
+        from cstograph.viz.network import group, network_graph
+
+        drawn = Counter(
+            group(d) for _, d in network_graph(history, last, states=states).nodes(data=True)
+        )
+        told["network"] = ", ".join(
+            f"{drawn[g]} {g if drawn[g] == 1 else plural}"
+            for g, plural in (
+                ("state", "states"),
+                ("organization", "organizations"),
+                ("joint force", "joint forces"),
+                ("base or unit", "bases and units"),
+            )
+            if drawn[g]
         )
     members = {p.org.id for p in membership_panels(history, first, last)}
     told["partial"] = ", ".join(

@@ -99,7 +99,13 @@ def _members_table(history: History, panels: list[Panel], first: int, last: int)
         [f"{a}" if a == b else f"{a}–{b}", *cells]
         for (a, b), cells in zip(spans, rows, strict=True)
     ]
-    return _table(head, lines, "numbers")
+    spelt = "; ".join(
+        f"{_e(short_label(history, p.org.id).replace(chr(10), ' '))}: {_e(p.org.label)}"
+        for p in shown
+        if short_label(history, p.org.id).replace("\n", " ") != p.org.label
+    )
+    key = f'<p class="key">{spelt}.</p>' if spelt else ""
+    return _table(head, lines, "numbers") + key
 
 
 def _changes_list(panels: list[Panel], first: int, last: int) -> str:
@@ -207,7 +213,7 @@ table{{border-collapse:collapse;font-size:.85em;margin:1em 0}}
 th,td{{border:1px solid #ccc;padding:.2em .5em;vertical-align:top;text-align:left}}
 table.numbers td{{text-align:right}} table.numbers{{font-variant-numeric:tabular-nums}}
 .scroll{{overflow-x:auto}} dl.changes dt{{font-weight:bold;margin-top:.6em}}
-dl.changes dd{{margin-left:4em}} ol.sources{{font-size:.85em}}
+dl.changes dd{{margin-left:4em}} p.key{{font-size:.85em;color:#333}} ol.sources{{font-size:.85em}}
 </style></head>
 <body>
 <header>
@@ -240,8 +246,8 @@ counts are lower bounds.</p>
 <section id="findings"><h2>Findings</h2>
 <h3>Members per organization and year</h3>
 <p>States counted as members (full member, party/signatory, participation frozen) at some
-day of the year; blank where the organization did not exist. Hover an abbreviation for its
-name.</p>
+day of the year; blank where the organization did not exist. The abbreviations are spelt out
+under the table.</p>
 <div class="scroll">{_members_table(history, panels, first, last)}</div>
 <h3>Changes by year</h3>
 <p>Each state whose role in an organization differs from the year before (a role shown for

@@ -187,7 +187,7 @@ def fast_report(monkeypatch, graph):
     ``fail_on`` names a diagram whose drawing fails with a full disk."""
     from cstograph import report as report_module
     from cstograph import validation
-    from cstograph.viz import network as plot
+    from cstograph.viz import figures as plot
 
     class Conforms:
         conforms = True

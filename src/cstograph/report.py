@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import os
 from collections.abc import Callable, Iterable
@@ -33,15 +32,22 @@ def build_report(
     allow_network: bool = False,
     progress: Callable[[str], None] = _nothing,
     graph: Graph | None = None,
+    explorer: Callable[[History, Path], Path] | None = None,
 ) -> list[Path]:
     """Validate the graph and write the report into ``out``; return the files written.
 
     The graph is the shipped one plus ``data``, or ``graph`` when given (a store's copy).
 
-    ``out`` gets ``snapshots/YYYY.graphml`` for every year, ``metrics.csv``, the diagrams
-    (``network.png`` and ``.svg`` of the last year, ``timeline.png``, ``grid.png``,
-    ``metrics.png``, ``network.gif``) and ``index.html`` with a one-line caption for each.
-    ``progress`` is called with a short message before each step.
+    ``out`` gets ``snapshots/YYYY.graphml`` for every year, ``all.gexf`` (the whole span as
+    one dynamic graph), ``metrics.csv``,
+    ``relations.csv`` (the analysts' CSV), ``graph.ttl``, the diagrams (``matrix.png``, the
+    lead figure; ``network.png`` and ``.svg`` of the last year, ``timeline.png``,
+    ``grid.png`` at the turning points, ``metrics.png``) and ``index.html``
+    (:mod:`cstograph.report_page`: scope and coverage, findings, figures with captions,
+    downloads, sources). No GIF: a frame a second cannot be read or printed, the turning
+    points carry the changes, and the explorer has the year slider. ``explorer``, when
+    given, writes ``explorer.html`` (called with the index and the path) and the page links
+    to it. ``progress`` is called with a short message before each step.
 
     The directory is built aside and swapped in when complete, so a failure half-way (a
     full disk, Ctrl-C) leaves the previous ``out`` as it was. An existing ``out`` is only
@@ -56,7 +62,7 @@ def build_report(
     """
     from cstograph.io.parse import load
     from cstograph.validation import validate, validate_graph
-    from cstograph.viz import network as plot
+    from cstograph.viz import figures as plot
 
     out = Path(out)
     _check_out(out)  # before the validation's seconds, and again when swapping
@@ -77,54 +83,171 @@ def build_report(
 
         raise InputError(f"the range starts ({first}) after it ends ({last})")
     with directory_aside(out, replaceable=_only_report_files) as aside:
-        written = _write_all(aside, history, first, last, progress)
+        written = _write_all(aside, history, graph, first, last, progress, explorer)
     progress("Done.")
     return [out / path.relative_to(aside) for path in written]
 
 
 def _write_all(
-    out: Path, history: History, first: int, last: int, progress: Callable[[str], None]
+    out: Path,
+    history: History,
+    graph: Graph,
+    first: int,
+    last: int,
+    progress: Callable[[str], None],
+    explorer: Callable[[History, Path], Path] | None = None,
 ) -> list[Path]:
+    from cstograph.analysis.membership import membership_panels
     from cstograph.analysis.metrics import COLUMNS, metrics_table
+    from cstograph.analysis.snapshot import whole_span
     from cstograph.analysis.sweep import snapshots
-    from cstograph.export.graph import write_snapshot, write_text
-    from cstograph.viz import network as plot
+    from cstograph.export.graph import serialize_rdf, write_snapshot, write_text
+    from cstograph.export.relations_csv import export_csv
+    from cstograph.report_findings import stories
+    from cstograph.report_page import Download, FigureEntry, page
+    from cstograph.viz import figures as plot
 
     written: list[Path] = []
     (out / "snapshots").mkdir()
     progress(f"Writing snapshots {first}-{last} ...")
     for year, yearly in snapshots(history, first, last):
         written.append(write_snapshot(yearly, out / "snapshots" / f"{year}.graphml"))
+    written.append(write_snapshot(whole_span(history), out / "all.gexf"))
     progress("Computing metrics ...")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(metrics_table(history, first, last))
     written.append(write_text(out / "metrics.csv", buffer.getvalue()))
-    captions: list[tuple[str, str]] = []
-    for kind, name, caption in _figures(first, last):
+    progress("Writing the relations (CSV) and the graph (Turtle) ...")
+    written.append(write_text(out / "relations.csv", export_csv(graph)))
+    written.append(write_text(out / "graph.ttl", serialize_rdf(graph, "ttl")))
+    entries = []
+    told = stories(history, first, last)
+    # the measures start where the record of the CSTO's states does (1991 for the shipped
+    # graph, not NATO's 1949: a projection of NATO's founders alone says nothing here)
+    region = int(told.get("region_start") or first)
+    for kind, name, title, caption in _figures(first, last, told):
         progress(f"Drawing {name} ...")
-        written.append(plot.draw(kind, history, out / name, start=first, end=last))
-        captions.append((name, caption))
-    written.append(write_text(out / "index.html", _index(first, last, captions)))
+        begin = max(first, region) if kind == "metrics" else first
+        written.append(plot.draw(kind, history, out / name, start=begin, end=last))
+        if name.endswith(".png"):
+            entries.append(FigureEntry(name, title, caption))
+    linked = None
+    if explorer is not None:
+        progress("Writing explorer.html ...")
+        written.append(explorer(history, out / "explorer.html"))
+        linked = "explorer.html"
+    progress("Writing index.html ...")
+    downloads = [
+        Download("snapshots/", f"one GraphML network a year, {first} to {last} (Gephi, networkx)"),
+        Download(
+            "all.gexf",
+            "every relation over the whole span as one dynamic graph, which Gephi's timeline plays",
+        ),
+        Download(
+            "relations.csv", "every relation, one row each, in the columns cstograph import reads"
+        ),
+        Download(
+            "metrics.csv",
+            "one row per year, metric and entity (cstograph metrics --list defines them)",
+        ),
+        Download("graph.ttl", "the whole graph with the ontology, in Turtle"),
+        Download("network.svg", f"the network of {last} as SVG, for print"),
+    ]
+    panels = membership_panels(history, first, last)
+    text = page(
+        history,
+        graph,
+        first,
+        last,
+        panels=panels,
+        figures=entries,
+        downloads=downloads,
+        explorer=linked,
+    )
+    written.append(write_text(out / "index.html", text))
     return written
 
 
-def _figures(first: int, last: int) -> list[tuple[str, str, str]]:
-    """Each diagram of the report: the kind drawn, the file name, the caption."""
+def _figures(
+    first: int, last: int, told: dict[str, str] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Each diagram of the report: the kind drawn, the file name, a title, the caption.
+
+    ``told`` holds what the data says for the captions (:func:`report_page.stories`): the
+    changes of the CSTO's lineage at its turning points, the organizations recorded in part.
+    """
+    said = told or {}
+    changed = said.get("turning", "")
+    partial = said.get("partial", "")
+    region = said.get("region_start", "")
+    since = ""
+    if region and int(region) > first:
+        since = (
+            f" From {region}, where the record of the CSTO's states begins (the CSV: every year)."
+        )
     return [
-        ("network", "network.png", f"The alliances, joint forces and bases of {last}."),
-        ("network", "network.svg", f"The same network of {last} as SVG, for print."),
-        ("timeline", "timeline.png", "CSTO membership of each state, with events on top."),
-        ("grid", "grid.png", f"The network in small multiples from {first} to {last}."),
-        ("metrics", "metrics.png", "Members, projection density and Russia's share by year."),
-        ("animate", "network.gif", "The network year by year, one frame a year."),
+        (
+            "matrix",
+            "matrix.png",
+            "Who held which role, year by year",
+            "One panel per organization, one row per state of the CSTO or the Collective "
+            "Security Treaty, one cell per year coloured (and hatched) by role; blank where "
+            "the organization did not exist, pale grey where it existed and the state held no "
+            "role, paler cells where a bound is known only to the month or year. "
+            + (f"What changed in the CSTO's lineage: {changed}." if changed else ""),
+        ),
+        (
+            "network",
+            "network.png",
+            f"The network of {last}",
+            f"Everything the CSTO's states were in or hosted during {last}: bases on the left "
+            "(with the state using each), states in the middle, organizations and joint forces "
+            "on the right. Colour and marker give the role, so an observer, partner, suspended "
+            "or frozen member is not drawn as a full member; a dashed line is a relation whose "
+            "bounds are imprecise that year. Bases that had closed are not drawn; the key "
+            "under the diagram spells out every abbreviation."
+            + (f" Drawn: {said['network']}." if said.get("network") else ""),
+        ),
+        ("network", "network.svg", f"The network of {last} (SVG)", ""),
+        (
+            "timeline",
+            "timeline.png",
+            "The CSTO's lineage, state by state",
+            "One row per state across the Collective Security Treaty and the CSTO (a lane "
+            "each, labelled), with the CSTO's events on top, each named. Hatched ends are "
+            "dates known only to the month or year; an arrowhead a 'by' or 'or later' bound. "
+            "Stated non-memberships share the bottom row.",
+        ),
+        (
+            "grid",
+            "grid.png",
+            "The turning points",
+            "The network in the years the memberships of the CSTO's lineage changed most, and "
+            "in the last year, in one layout so that the panels compare; each title says what "
+            "changed that year.",
+        ),
+        (
+            "metrics",
+            "metrics.png",
+            "Measures by year",
+            "Members of each organization (a panel each, one scale for all; a gap, not a zero, "
+            "where an organization did not exist), the density of the state-to-state "
+            "projection and the share of relations involving Russia, on axes from zero."
+            + (f" Recorded in part, so counted low: {partial}." if partial else "")
+            + since,
+        ),
     ]
 
 
-#: The names a report writes at the top of its directory.
+#: The names a report writes at the top of its directory (and those earlier versions wrote,
+#: so that their reports can be replaced).
 REPORT_FILES = frozenset(
-    {"snapshots", "metrics.csv", "index.html"} | {name for _, name, _ in _figures(0, 0)}
+    {"snapshots", "all.gexf", "metrics.csv", "relations.csv", "graph.ttl", "index.html"}
+    | {"explorer.html"}
+    | {name for _, name, _, _ in _figures(0, 0)}
+    | {"network.gif"}
 )
 
 
@@ -159,27 +282,3 @@ def _only_report_files(directory: Path) -> str | None:
         f"holds files a report does not write ({shown}); "
         "write the report into a new or empty directory"
     )
-
-
-def _index(first: int, last: int, captions: list[tuple[str, str]]) -> str:
-    items = "\n".join(
-        f'<figure><img src="{html.escape(name)}" alt="{html.escape(caption)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-        if not name.endswith(".svg")
-        else f'<p><a href="{html.escape(name)}">{html.escape(caption)}</a></p>'
-        for name, caption in captions
-    )
-    return f"""<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>cstograph report {first}-{last}</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:auto}}img{{max-width:100%}}
-figure{{margin:2em 0}}figcaption{{font-style:italic}}</style></head>
-<body>
-<h1>The CSTO and its neighbours, {first}-{last}</h1>
-<p>Generated by <code>cstograph report</code>. Data: <a href="metrics.csv">metrics.csv</a>
-(one row per year, metric and entity; <code>cstograph metrics --list</code> defines them) and
-one GraphML snapshot a year in <a href="snapshots/">snapshots/</a>.</p>
-{items}
-</body>
-</html>
-"""

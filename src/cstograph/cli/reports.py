@@ -2,7 +2,7 @@
 
 Registered on a group by :func:`register`. Like every command module, this one only parses
 arguments, calls the library and prints; matplotlib is imported only inside the commands
-that draw (through :mod:`cstograph.viz.network`). ``--from``/``--to`` take dates as
+that draw (through :mod:`cstograph.viz.figures`). ``--from``/``--to`` take dates as
 everywhere (see :mod:`cstograph.cli.options`) and cover every year the window touches.
 """
 
@@ -27,8 +27,9 @@ from cstograph.io.formats import EXPORT_FORMATS, Format
 
 __all__ = ["PLOT_KINDS", "export", "metrics", "plot", "register", "report", "snapshot"]
 
-#: The diagrams ``plot`` draws.
-PLOT_KINDS = ("network", "timeline", "grid", "animate", "metrics")
+#: The diagrams ``plot`` draws (as :data:`cstograph.viz.figures.PLOT_KINDS`, kept here so that
+#: ``--help`` does not import the drawing code).
+PLOT_KINDS = ("matrix", "network", "timeline", "grid", "animate", "metrics")
 
 
 @click.command(cls=Command)
@@ -204,7 +205,9 @@ def export(
 )
 @click.option("--year", type=int, metavar="YYYY", help="network: the year (default: --to's).")
 @span_options
-@click.option("--org", help="Only this organization and its forces (network, grid, timeline).")
+@click.option(
+    "--org", help="Only this organization and its forces (matrix, network, grid, timeline)."
+)
 @click.option(
     "--metric",
     "metric_names",
@@ -224,14 +227,15 @@ def plot(
     data: tuple[Path, ...],
     allow_network: bool,
 ) -> None:
-    """Draw a diagram: network (one year), timeline (Gantt of memberships with events),
-    grid (small multiples of the network), animate (GIF, year by year), metrics (lines).
+    """Draw a diagram: matrix (states by years per organization, each cell a role), network
+    (one year), timeline (Gantt of memberships with events), grid (small multiples of the
+    network at the turning points), animate (GIF, year by year), metrics (lines).
 
     --from/--to: the years drawn (timeline, grid, animate, metrics; default: the data's).
     The format comes from the extension of --out. Diagrams are deterministic and read in
     greyscale (marker shapes, line styles and hatching carry the meaning, not colour).
     """
-    from cstograph.viz import network as plots
+    from cstograph.viz import figures as plots
 
     plots.check_extension(kind, out)
     history = open_history(data, allow_network)

@@ -86,6 +86,9 @@ class Style:
     ``layer``: diagrams draw (and list in their legend) the kinds by increasing layer, a
     later one over an earlier one, ties in table order; a stated non-membership's thin line
     lies over a membership of the same pair.
+
+    ``tie``: whether a relation of the kind ties its ends together. A stated non-membership
+    does not: the network of a year leaves it out (the timeline marks it).
     """
 
     legend: str
@@ -93,6 +96,7 @@ class Style:
     width: float
     grey: str
     layer: int = 0
+    tie: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ KINDS: list[Kind] = [
         "stated non-member",
         subject=(Link(CST.nonMember),),
         object=(Link(CST.nonMemberOf),),
-        style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999", layer=1),
+        style=Style("stated non-member", (0, (6, 2, 1, 2)), 0.8, "#999999", layer=1, tie=False),
         timeline="--",
         negates="member-of",
         synthetic_share=0.12,

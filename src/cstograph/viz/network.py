@@ -1,128 +1,69 @@
-"""Diagrams: the network of a year, a membership timeline, small multiples, an animation, and
-metrics over time, and :func:`draw`, which writes any of them to a file. matplotlib is imported
-only inside these functions.
+"""The network of a year, and the drawing the small multiples (:mod:`cstograph.viz.grid`)
+and the animation (:mod:`cstograph.viz.animation`) share.
 
-Every figure is built on a bare :class:`matplotlib.figure.Figure` (no pyplot, no GUI), reads
-in greyscale (marker shapes, line styles and hatching carry each distinction, colour only
-repeats it) and is deterministic: positions come from a fixed layout shared by every year,
-and :func:`save` writes SVG and PDF without dates and with a fixed hash salt.
-Each drawn node collection has a ``gid`` starting ``nodes:`` and each timeline bar a ``gid``
-starting ``bar:``, so tests can count what was drawn. The timeline itself is drawn by
-:mod:`cstograph.viz.timeline`; the helpers every diagram shares are in
-:mod:`cstograph.viz.style`.
+matplotlib is imported only inside these functions. The layout is bipartite, in three
+columns a reader can follow: bases and units on the left (each labelled with the state
+using it, beside its host), states in the middle, organizations and their joint forces on
+the right (each force under its organization). Only relations in effect in the year by the
+record's rule are drawn (:func:`cstograph.analysis.snapshot.snapshot`: held, or bounds
+imprecise), and only kinds that tie their ends (``Style.tie``: a stated non-membership is
+left out). A membership's edge has its role's colour, width and marker
+(:data:`cstograph.viz.style.ROLES`), another kind's edge its own ``Kind.style``; the line
+style is the grade (solid held, dashed bounds imprecise), so greyscale reads. Every
+abbreviation drawn is spelt out in a key under the diagram.
+
+Each node is a text with the ``gid`` ``node:GROUP:ID``; each edge collection has the
+``gid`` ``edges:KIND:ROLE:GRADE`` (one segment per edge), so tests count what was drawn.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from pathlib import Path
+import textwrap
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from cstograph.analysis.snapshot import data_span, snapshot
-from cstograph.analysis.sweep import snapshots
-from cstograph.errors import InputError, PlotFormatError
+from cstograph.analysis.membership import focus_states
+from cstograph.analysis.snapshot import snapshot
 from cstograph.index.history import History
-from cstograph.io.files import atomic_path
-from cstograph.model.kinds import KINDS, Style
-from cstograph.viz.style import new_figure, short_label
-from cstograph.viz.timeline import timeline_figure
+from cstograph.model.kinds import KINDS, Kind
+from cstograph.model.terms import ORG
+from cstograph.viz.style import (
+    GRADE_DASH,
+    abbreviation_key,
+    new_figure,
+    role_style,
+    short_label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
-    "NETWORK_KINDS",
-    "check_extension",
-    "draw",
-    "drawn_kinds",
-    "grid_figure",
+    "Layout",
+    "draw_key",
+    "draw_network",
+    "group",
     "layout",
-    "metrics_figure",
     "network_figure",
-    "save",
-    "timeline_figure",
+    "network_graph",
+    "tie_kinds",
+    "with_key",
 ]
 
-#: Relation kinds the network diagrams draw (those with a ``Kind.style``; offices link people,
-#: not the alliance), as the kinds table had them at import; the diagrams read the table when
-#: they draw (:func:`drawn_kinds`), so a kind registered later is drawn too.
-NETWORK_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS if k.drawn)
-FIGURE_FORMATS = (".png", ".svg", ".pdf")
-
-# Node groups: (name, marker, face colour). Shapes differ, so colour is never needed.
-_GROUPS: dict[str, tuple[str, str]] = {
-    "state": ("o", "#f2f2f2"),
-    "organization": ("s", "#4d4d4d"),
-    "joint force": ("^", "#a6a6a6"),
-    "base or unit": ("D", "#d9d9d9"),
-    "other": ("P", "#ffffff"),
-}
 _ORGANIZATIONS = {"cst:Alliance", "cst:InternationalOrganization", "org:FormalOrganization"}
 _FORCES = {"cst:JointForce", "cst:CommandStructure", "org:OrganizationalUnit"}
 
 
-def drawn_kinds() -> list[tuple[str, Style]]:
-    """The kinds the network diagrams draw and their styles, in drawing (and legend) order:
-    by :attr:`Style.layer <cstograph.model.kinds.Style>`, then table order.
-
-    Examples
-    --------
-    >>> [name for name, _ in drawn_kinds()][-1]
-    'not-member-of'
-    """
-    styled = [(k.name, k.style) for k in KINDS if k.style is not None]
-    return sorted(styled, key=lambda pair: pair[1].layer)
+def tie_kinds() -> list[Kind]:
+    """The kinds the network draws: those with a style that tie their ends, table order."""
+    return [k for k in KINDS if k.style is not None and k.style.tie]
 
 
-def _network_kinds() -> tuple[str, ...]:
-    """The names of :func:`drawn_kinds`, in table order (what the snapshots select)."""
-    return tuple(k.name for k in KINDS if k.drawn)
-
-
-def check_extension(kind: str, path: Path | str) -> str:
-    """The output format for ``kind`` from the extension of ``path``.
-
-    Examples
-    --------
-    >>> check_extension("network", "n.svg"), check_extension("animate", "a.gif")
-    ('.svg', '.gif')
-    """
-    suffix = Path(path).suffix.lower()
-    allowed = (".gif",) if kind == "animate" else FIGURE_FORMATS
-    if suffix not in allowed:
-        raise PlotFormatError(
-            f"{path}: a {kind} diagram is written as {', '.join(allowed)}, not {suffix or '?'}"
-        )
-    return suffix
-
-
-def save(fig: Figure, path: Path | str) -> Path:
-    """Write ``fig`` as PNG, SVG or PDF (by extension), deterministically and atomically."""
-    import matplotlib
-
-    from cstograph.io.files import write_atomic
-
-    suffix = check_extension("network", path)
-    fmt = suffix[1:]
-    metadata: dict[str, Any] = {
-        ".svg": {"Date": None},
-        ".pdf": {"CreationDate": None, "ModDate": None},
-        ".png": {"Software": None},
-    }[suffix]
-    with matplotlib.rc_context({"svg.hashsalt": "cstograph", "pdf.compression": 6}):
-        return write_atomic(
-            path, lambda stream: fig.savefig(stream, format=fmt, metadata=metadata, dpi=150)
-        )
-
-
-# Layout --------------------------------------------------------------------------------------
-
-
-def _group(data: dict[str, Any]) -> str:
+def group(data: dict[str, Any]) -> str:
+    """A node's column group: ``state``, ``organization``, ``joint force``, ``base or unit``."""
     cls = data.get("class", "")
     if cls == "cst:State":
         return "state"
@@ -130,391 +71,309 @@ def _group(data: dict[str, Any]) -> str:
         return "organization"
     if cls in _FORCES:
         return "joint force"
-    if data.get("type") and cls.startswith("cst:"):
-        return "base or unit"
-    return "other"
+    return "base or unit" if cls.startswith("cst:") and cls != "cst:State" else "organization"
 
 
-def layout(graph: nx.MultiDiGraph[str]) -> dict[str, tuple[float, float]]:
-    """Fixed positions: members (states, then other members) on an outer ring, the
-    organizations they belong to in the middle, joint forces between, bases and units just
-    outside their host state.
+def network_graph(
+    history: History,
+    year: int,
+    *,
+    org: str | None = None,
+    states: Iterable[str] | None = None,
+) -> nx.MultiDiGraph[str]:
+    """The relations drawn for ``year``: the snapshot of the tie kinds (with ``org``, only
+    that organization and its units), and with ``states`` only the relations of those
+    states (as member, contributor or host)."""
+    graph = snapshot(
+        history, year=year, kinds=[k.name for k in tie_kinds()], orgs=[org] if org else None
+    ).copy()
+    if states is not None:
+        keep = set(states)
+        graph.remove_edges_from([(u, v, k) for u, v, k in graph.edges(keys=True) if u not in keep])
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    return graph
 
-    Computed from the union of all years, so a node keeps its place in every year.
-    """
-    hosting = {k.name for k in KINDS if k.hosting}
-    members = {u for u, _, d in graph.edges(data=True) if d["kind"] not in hosting}
-    hosts = {u for u, _, d in graph.edges(data=True) if d["kind"] in hosting}
-    rings: dict[str, list[str]] = {"outer": [], "organization": [], "force": [], "base": []}
-    for node, data in sorted(
-        graph.nodes.items(), key=lambda nd: (_group(nd[1]) != "state", nd[1].get("label", ""))
-    ):
-        group = _group(data)
-        if node in members or node in hosts or group == "state":
-            rings["outer"].append(node)
-        elif group == "organization":
-            rings["organization"].append(node)
-        elif group == "joint force":
-            rings["force"].append(node)
+
+class Layout:
+    """Positions of the three columns, each column spread over the same height."""
+
+    def __init__(self, history: History, graph: nx.MultiDiGraph[str]) -> None:
+        hosting = {k.name for k in KINDS if k.hosting}
+        states = sorted(
+            (n for n, d in graph.nodes(data=True) if group(d) == "state"),
+            key=lambda n: graph.nodes[n]["label"],
+        )
+        row = {n: i for i, n in enumerate(states)}
+        self.pos: dict[str, tuple[float, float]] = {n: (1.0, -float(i)) for n, i in row.items()}
+
+        def mean_row(node: str, ends: Iterable[str]) -> float:
+            found = [row[e] for e in ends if e in row]
+            return sum(found) / len(found) if found else len(row)
+
+        # organizations by the mean row of their members, each force under its parent
+        parents = {
+            short: history.graph.value(history.iri(short), ORG.unitOf)
+            for short, d in graph.nodes(data=True)
+            if group(d) == "joint force"
+        }
+        orgs = [n for n, d in graph.nodes(data=True) if group(d) == "organization"]
+        orgs.sort(key=lambda n: (mean_row(n, graph.predecessors(n)), n))
+        column: list[str] = []
+        for o in orgs:
+            column.append(o)
+            column += sorted(f for f, p in parents.items() if p == history.iri(o))
+        column += sorted(f for f in parents if f not in column)
+        bases = [
+            n
+            for n, d in graph.nodes(data=True)
+            if group(d) == "base or unit"
+            and any(e["kind"] in hosting for _, _, e in graph.in_edges(n, data=True))
+        ]
+        bases.sort(key=lambda n: (mean_row(n, graph.predecessors(n)), graph.nodes[n]["label"]))
+        column_bases = bases + sorted(
+            n for n, d in graph.nodes(data=True) if group(d) == "base or unit" and n not in bases
+        )
+        rows = len(states) or max(len(column), len(column_bases), 1)
+        self.height = max(rows - 1, 1)  # every column is spread over the states' rows
+        for nodes, x in ((column, 2.0), (column_bases, 0.0)):
+            self._spread(nodes, x, rows)
+        self.states, self.column, self.bases = states, column, column_bases
+
+    def _spread(self, nodes: list[str], x: float, rows: int) -> None:
+        if len(nodes) <= rows:  # centred on the states' rows
+            top = (rows - len(nodes)) / 2
+            for i, n in enumerate(nodes):
+                self.pos[n] = (x, -(top + i))
         else:
-            rings["base"].append(node)
-    pos: dict[str, tuple[float, float]] = {}
-
-    def ring(nodes: list[str], radius: float, turn: float = 0.0) -> None:
-        for i, node in enumerate(nodes):
-            angle = 2 * math.pi * i / max(len(nodes), 1) + turn + math.pi / 2
-            pos[node] = (radius * math.cos(angle), radius * math.sin(angle))
-
-    ring(rings["outer"], 1.0)
-    ring(rings["organization"], 0.42, 0.3)
-    ring(rings["force"], 0.72, 0.15)
-    around: dict[str, list[str]] = {}
-    for node in rings["base"]:
-        found = sorted(u for u in graph.predecessors(node) if u in pos)
-        around.setdefault(found[0] if found else "", []).append(node)
-    for host, nodes in around.items():
-        if not host:
-            ring(nodes, 1.36, 0.05)
-            continue
-        x, y = pos[host]
-        base_angle = math.atan2(y, x)
-        for i, node in enumerate(nodes):
-            angle = base_angle + (i - (len(nodes) - 1) / 2) * 0.075
-            pos[node] = (1.36 * math.cos(angle), 1.36 * math.sin(angle))
-    return pos
+            step = max(rows - 1, 1) / max(len(nodes) - 1, 1)
+            for i, n in enumerate(nodes):
+                self.pos[n] = (x, -i * step)
 
 
-def _base_numbers(
-    graph: nx.MultiDiGraph[str], pos: dict[str, tuple[float, float]]
-) -> dict[str, str]:
-    """Bases and units numbered clockwise from the top: diagrams label them by number and
-    list the numbers in a key, since their names would overlap."""
-    bases = [n for n, d in graph.nodes(data=True) if _group(d) == "base or unit"]
-    bases.sort(key=lambda n: (-math.atan2(pos[n][0], pos[n][1]) % (2 * math.pi), n))
-    bases.sort(key=lambda n: math.atan2(pos[n][0], pos[n][1]) % (2 * math.pi))
-    return {n: str(i) for i, n in enumerate(bases, 1)}
+def layout(history: History, graph: nx.MultiDiGraph[str]) -> Layout:
+    """The :class:`Layout` of ``graph`` (for several years, of their union)."""
+    return Layout(history, graph)
 
 
-# Network -------------------------------------------------------------------------------------
+def _edge_style(kind: Kind, role: str) -> tuple[str, float, str]:
+    """Colour, width and marker of an edge."""
+    if kind.role == "required" or role in ("standing contributor", "ad hoc contributor"):
+        style = role_style(role or None)
+        return style.colour, style.width, style.marker
+    assert kind.style is not None
+    return kind.style.grey, kind.style.width, ""
 
 
-def _draw_network(
+def draw_network(
     ax: Axes,
+    history: History,
     graph: nx.MultiDiGraph[str],
-    pos: dict[str, tuple[float, float]],
-    labels: dict[str, str] | None,
-    title: str,
+    where: Layout,
+    *,
     small: bool = False,
-) -> int:
+) -> None:
     from matplotlib.collections import LineCollection
 
-    ax.set_title(title, fontsize=8 if small else 12)
-    for kind, style in drawn_kinds():
-        pairs = sorted({(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind})
-        if pairs:
-            segments = [[pos[u], pos[v]] for u, v in pairs]
-            lines = LineCollection(
-                segments,
-                linestyles=[style.dash],
-                linewidths=style.width * (0.6 if small else 1),
-                colors=style.grey,
-            )
-            lines.set_gid(f"edges:{kind}")
-            lines.set_zorder(1)
-            ax.add_collection(lines)
-    drawn = 0
-    for group, (marker, face) in _GROUPS.items():
-        nodes = sorted(n for n, d in graph.nodes(data=True) if _group(d) == group)
-        if not nodes:
-            continue
-        size = {"state": 140, "organization": 160}.get(group, 70) * (0.35 if small else 1)
-        points = ax.scatter(
-            [pos[n][0] for n in nodes],
-            [pos[n][1] for n in nodes],
-            s=size,
-            marker=marker,
-            c=face,
-            edgecolors="black",
-            linewidths=0.8,
-            zorder=3,
+    pos = where.pos
+    kinds = {k.name: k for k in tie_kinds()}
+    font = 7.5 if small else 9
+    # Edges meet a state at a port beside its label, left (bases) or right (organizations),
+    # at the same x for every state, so that no edge runs behind another state's label; a
+    # grey stub joins each label to its ports.
+    x_range = 3.8 if not small else 3.7
+    axes_in = ax.get_position().width * ax.get_figure(root=True).get_figwidth()  # type: ignore[union-attr]
+    longest = max((len(graph.nodes[n]["label"]) for n in where.states if n in graph), default=6)
+    half = (longest * font / 72 * 0.62 / 2 + 0.08) * x_range / max(axes_in, 1.0)
+    ports = {"left": 1.0 - half, "right": 1.0 + half}
+
+    def end(node: str, toward: float) -> tuple[float, float]:
+        x, y = pos[node]
+        if x == 1.0:  # a state: its port on the side the edge leaves by
+            return (ports["right"] if toward > 1.0 else ports["left"], y)
+        return (x + 0.09 if toward > x else x - 0.09, y)
+
+    used: dict[str, set[str]] = {}
+    groups: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for u, v, d in graph.edges(data=True):
+        if u in pos and v in pos and d["kind"] in kinds:
+            groups.setdefault((d["kind"], d["role"], d["grade"]), []).append((u, v))
+    for (kind, role, grade), pairs in sorted(groups.items()):
+        colour, width, marker = _edge_style(kinds[kind], role)
+        segments = []
+        for u, v in sorted(pairs):
+            a, b = end(u, pos[v][0]), end(v, pos[u][0])
+            segments.append([a, b])  # from the subject (a state) to the object
+            for node, other in ((u, v), (v, u)):
+                if pos[node][0] == 1.0:
+                    used.setdefault(node, set()).add("right" if pos[other][0] > 1 else "left")
+        lines = LineCollection(
+            segments,
+            colors=colour,
+            linewidths=width * (0.8 if small else 1.0),
+            linestyles=GRADE_DASH.get(grade, ":"),
+            zorder=2,
         )
-        points.set_gid(f"nodes:{group}")
-        drawn += len(nodes)
-    for node in sorted(graph.nodes):
-        if labels is None or node not in labels:
+        lines.set_gid(f"edges:{kind}:{role}:{grade}")
+        ax.add_collection(lines)
+        if marker:  # the role again, in shape, a third of the way from the state
+            at = [(a[0] + (b[0] - a[0]) * 0.3, a[1] + (b[1] - a[1]) * 0.3) for a, b in segments]
+            marks = ax.scatter(
+                [p[0] for p in at],
+                [p[1] for p in at],
+                marker=marker,
+                s=22 if small else 34,
+                c=colour,
+                edgecolors="black",
+                linewidths=0.5,
+                zorder=3,
+            )
+            marks.set_gid(f"rolemarks:{role}")
+    stubs = [
+        [(1.0, pos[n][1]), (ports[side], pos[n][1])]
+        for n, sides in sorted(used.items())
+        for side in sorted(sides)
+    ]
+    if stubs:
+        ax.add_collection(LineCollection(stubs, colors="#999999", linewidths=0.8, zorder=1))
+    operators = {v: d["operator"] for _, v, d in graph.edges(data=True) if d.get("operator")}
+    for node, data in graph.nodes(data=True):
+        if node not in pos:
             continue
         x, y = pos[node]
-        radius = math.hypot(x, y)
-        group = _group(graph.nodes[node])
-        if radius > 0.9:
-            dx, dy = x / radius * 0.07, y / radius * 0.07
-            ha = "left" if x > 0.05 else "right" if x < -0.05 else "center"
-            va = "bottom" if y > 0.05 else "top" if y < -0.05 else "center"
+        kind = group(data)
+        if kind == "state":
+            text, style = data["label"], {"fc": "white", "ec": "black", "lw": 0.8}
+            ha, weight, colour = "center", "normal", "black"
+        elif kind == "base or unit":
+            user = operators.get(node)
+            label = textwrap.shorten(data["label"], 34 if small else 56, placeholder="…")
+            if user:
+                label += f" ({short_label(history, user).replace(chr(10), ' ')})"
+            text, style = label, {"fc": "#f4f4f4", "ec": "#888888", "lw": 0.5}
+            ha, weight, colour = "right", "normal", "black"
+            x += 0.08
         else:
-            dx, dy, ha, va = 0.0, -0.06, "center", "top"
-        fontsize = (5 if small else 7) if group == "base or unit" else (6 if small else 9)
-        if group == "base or unit":
-            dx, dy = x / radius * 0.05, y / radius * 0.05
-        ax.text(
-            x + dx,
-            y + dy,
-            labels[node],
+            text = "\n".join(textwrap.wrap(short_label(history, node).replace("\n", " "), 20))
+            face = "#333333" if kind == "organization" else "#dddddd"
+            style = {"fc": face, "ec": "black", "lw": 0.8}
+            ha, weight = "left", "bold" if kind == "organization" else "normal"
+            colour = "white" if kind == "organization" else "black"
+            x -= 0.08
+        artist = ax.text(
+            x,
+            y,
+            text,
             ha=ha,
-            va=va,
-            fontsize=fontsize,
+            va="center",
+            fontsize=font if kind != "base or unit" else font - 1,
+            color=colour,
+            fontweight=weight,
             zorder=4,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+            bbox={"boxstyle": "round,pad=0.25", **style},
         )
-    ax.set_xlim(-1.62, 1.62)
-    ax.set_ylim(-1.55, 1.55)
-    ax.set_aspect("equal")
+        artist.set_gid(f"node:{kind}:{node}")
+    left = (-1.05 if not small else -0.95) if where.bases else 0.35  # no bases: no blank third
+    ax.set_xlim(left, 2.75)
+    ax.set_ylim(-where.height - 0.7, 0.7)
     ax.set_axis_off()
-    return drawn
 
 
-def _legend(fig: Figure, graph: nx.MultiDiGraph[str], *, ncols: int = 1) -> None:
+def draw_key(key_ax: Axes, history: History, graph: nx.MultiDiGraph[str]) -> None:
+    """The key under a network: each edge style drawn, each grade, and every abbreviation
+    spelt out."""
     from matplotlib.lines import Line2D
 
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker=m,
-            linestyle="none",
-            markerfacecolor=f,
-            markeredgecolor="black",
-            markersize=8,
-            label=g,
+    kinds = {k.name: k for k in tie_kinds()}
+    handles: list[Any] = []
+    seen: set[tuple[str, str]] = set()
+    for _, _, d in sorted(graph.edges(data=True), key=lambda e: role_style(e[2]["role"]).order):
+        kind = kinds.get(d["kind"])
+        if kind is None:
+            continue
+        named = d["role"] if kind.role == "required" or d["role"] else ""
+        if (d["kind"], named) in seen:
+            continue
+        seen.add((d["kind"], named))
+        colour, width, marker = _edge_style(kind, d["role"])
+        assert kind.style is not None
+        label = named or kind.style.legend
+        if named and kind.role != "required":
+            label = f"{kind.style.legend}: {named}"
+        handles.append(
+            Line2D([], [], color=colour, linewidth=width, marker=marker or None, label=label)
         )
-        for g, (m, f) in _GROUPS.items()
-        if any(_group(d) == g for _, d in graph.nodes(data=True))
-    ]
-    handles += [
-        Line2D(
-            [],
-            [],
-            linestyle=style.dash,
-            linewidth=style.width,
-            color=style.grey,
-            label=style.legend,
+    for grade in sorted({d["grade"] for _, _, d in graph.edges(data=True)}):
+        handles.append(
+            Line2D([], [], color="black", linestyle=GRADE_DASH.get(grade, ":"), label=grade)
         )
-        for kind, style in drawn_kinds()
-        if any(d["kind"] == kind for _, _, d in graph.edges(data=True))
-    ]
-    fig.legend(
-        handles=handles, loc="outside lower center", ncols=max(ncols, 1), fontsize=8, frameon=False
+    key_ax.set_axis_off()
+    if handles:
+        key_ax.legend(handles=handles, loc="upper center", ncols=6, fontsize=8, frameon=False)
+    spelt = abbreviation_key(
+        history,
+        [n for n, d in graph.nodes(data=True) if group(d) in ("organization", "joint force")],
     )
-
-
-def _network_data(
-    history: History, org: str | None
-) -> tuple[nx.MultiDiGraph[str], dict[str, tuple[float, float]], dict[str, str]]:
-    orgs = [org] if org else None
-    union = snapshot(history, kinds=_network_kinds(), orgs=orgs)
-    pos = layout(union)
-    labels = {n: short_label(history, n) for n in union}
-    labels.update(_base_numbers(union, pos))
-    return union, pos, labels
-
-
-def _base_key(key: Axes, union: nx.MultiDiGraph[str], labels: dict[str, str]) -> None:
-    numbered = sorted(
-        (
-            (int(labels[n]), d["label"])
-            for n, d in union.nodes(data=True)
-            if _group(d) == "base or unit"
-        ),
-    )
-    if numbered:
-        text = "\n".join(f"{i:>2}  {label}" for i, label in numbered)
-        key.set_axis_off()
-        key.text(
+    if spelt:
+        text = "   ".join(f"{short}: {full}" for short, full in spelt)
+        key_ax.text(
             0.0,
-            1.0,
-            "Bases and units\n" + text,
-            va="top",
+            0.0,
+            "\n".join(textwrap.wrap(text, 170)),
+            fontsize=7.5,
+            va="bottom",
             ha="left",
-            fontsize=7,
-            family="monospace",
+            transform=key_ax.transAxes,
         )
+        key_ax.set_gid("key:" + " ".join(short for short, _ in spelt))
 
 
-def _main_and_key(fig: Figure) -> tuple[Axes, Axes]:
-    """The diagram's axes and, to its left, a narrow one for the key of numbered bases."""
-    key, ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 3.6]})
-    key.set_axis_off()
-    return ax, key
+def with_key(
+    fig: Figure, rows: int = 1, columns: int = 1, key: float = 1.2
+) -> tuple[list[Axes], Axes]:
+    """The figure's panels and, under them, an axes for the legend and key ``key`` inches
+    tall."""
+    height = fig.get_figheight()
+    grid = fig.add_gridspec(rows + 1, columns, height_ratios=[(height - key) / rows] * rows + [key])
+    panels = [fig.add_subplot(grid[r, c]) for r in range(rows) for c in range(columns)]
+    return panels, fig.add_subplot(grid[rows, :])
 
 
-def network_figure(history: History, year: int, *, org: str | None = None) -> Figure:
-    """The network of one year: the relations possibly in effect during it.
+def network_figure(
+    history: History,
+    year: int,
+    *,
+    org: str | None = None,
+    states: Sequence[str] | None = None,
+) -> Figure:
+    """The network of one year: the relations in effect during it, in three columns.
+
+    Without ``org`` or ``states``, the states of the CSTO and the Collective Security Treaty
+    (:func:`~cstograph.analysis.membership.focus_states`) and everything they were in or
+    hosted; with ``org``, that organization and its units with every state in them.
 
     Examples
     --------
     >>> from cstograph import load
     >>> fig = network_figure(History(load()), 2007)
-    >>> sum(len(c.get_offsets()) for c in fig.axes[1].collections
-    ...     if (c.get_gid() or "").startswith("nodes:")) > 10
-    True
+    >>> sum(1 for t in fig.axes[0].texts if (t.get_gid() or "").startswith("node:state:"))
+    9
     """
-    union, pos, labels = _network_data(history, org)
-    graph = snapshot(history, year=year, kinds=_network_kinds(), orgs=[org] if org else None)
-    fig = new_figure(13, 10.5)
-    ax, key = _main_and_key(fig)
-    where = f" — {history.resolve(org).label}" if org else ""
-    _draw_network(ax, graph, pos, labels, f"Alliances, forces and bases during {year}{where}")
-    _legend(fig, union, ncols=5)
-    _base_key(key, union, labels)
+    if states is None and org is None:
+        states = focus_states(history) or None
+    graph = network_graph(history, year, org=org, states=states)
+    where = layout(history, graph)
+    fig = new_figure(11, 2.4 + 0.34 * (where.height + 1))
+    [ax], key_ax = with_key(fig)
+    from cstograph.viz.matrix import recorded_whole
+
+    target = history.resolve(org) if org else None
+    whom = target.label if target else "The CSTO's states"
+    parts = ["bases they host (left)"] if where.bases else []
+    parts.append("organizations and forces (right)")
+    title = f"{whom} during {year}: {', '.join(parts)}"
+    if target is not None and recorded_whole(history, target.id) is False:
+        title += "\n(recorded in part: see the coverage notes)"
+    ax.set_title(title, loc="left", fontsize=11)
+    draw_network(ax, history, graph, where)
+    draw_key(key_ax, history, graph)
     return fig
-
-
-def _grid_years(start: int, end: int, most: int = 12) -> list[int]:
-    if end - start + 1 <= most:
-        return list(range(start, end + 1))
-    step = (end - start) / (most - 1)
-    return sorted({round(start + i * step) for i in range(most)})
-
-
-def grid_figure(history: History, start: int, end: int, *, org: str | None = None) -> Figure:
-    """Small multiples of the network, at most 12 years from ``start`` to ``end``."""
-    union, pos, labels = _network_data(history, org)
-    years = _grid_years(start, end)
-    wanted = set(years)
-    columns = min(4, len(years))
-    rows = math.ceil(len(years) / columns)
-    fig = new_figure(4.2 * columns, 4.3 * rows + 0.6)
-    state_labels = {n: text for n, text in labels.items() if _group(union.nodes[n]) == "state"}
-    axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    index = 0
-    for year, graph in snapshots(
-        history, min(years), max(years), kinds=_network_kinds(), orgs=[org] if org else None
-    ):
-        if year in wanted:
-            _draw_network(axes[index], graph, pos, state_labels, str(year), small=True)
-            index += 1
-    for ax in axes[index:]:
-        ax.set_axis_off()
-    _legend(fig, union, ncols=5)
-    return fig
-
-
-def animate(
-    history: History, start: int, end: int, path: Path | str, *, org: str | None = None
-) -> Path:
-    """The network year by year as a GIF, one frame a year, from one sweep."""
-    from matplotlib.animation import FuncAnimation, PillowWriter
-
-    union, pos, labels = _network_data(history, org)
-    frames = list(
-        snapshots(history, start, end, kinds=_network_kinds(), orgs=[org] if org else None)
-    )
-    fig = new_figure(10.5, 8.5)
-    ax, key = _main_and_key(fig)
-    _legend(fig, union, ncols=5)
-    _base_key(key, union, labels)
-
-    def frame(i: int) -> list[Any]:
-        ax.clear()
-        year, graph = frames[i]
-        _draw_network(ax, graph, pos, labels, f"During {year}")
-        return []
-
-    animation = FuncAnimation(fig, frame, frames=len(frames), blit=False, repeat=False)
-    path = Path(path)
-    with atomic_path(path, suffix=".gif") as temp:
-        animation.save(temp, writer=PillowWriter(fps=1), dpi=80)
-    return path
-
-
-# Metrics -------------------------------------------------------------------------------------
-
-DEFAULT_METRICS = ("members", "density", "russia_share")
-_LINES = ["-", "--", ":", "-."]
-_MARKS = ["o", "s", "^", "D", "v", "x", "P", "*"]
-
-
-def metrics_figure(
-    history: History,
-    start: int,
-    end: int,
-    *,
-    org: str | None = None,
-    metrics: Sequence[str] | None = None,
-) -> Figure:
-    """Chosen metrics over time, one panel per metric, one line per entity (line style and
-    marker differ per line)."""
-    from cstograph.analysis.metrics import METRICS, metrics_table
-
-    chosen = list(metrics or DEFAULT_METRICS)
-    rows = metrics_table(history, start, end, org=org, metrics=chosen)
-    definitions = {m.name: m.definition for m in METRICS}
-    fig = new_figure(10, 2.6 * len(chosen) + 0.4)
-    axes = fig.subplots(len(chosen), 1, sharex=True, squeeze=False).ravel()
-    for ax, name in zip(axes, chosen, strict=True):
-        series: dict[str, dict[int, float]] = {}
-        for row in rows:
-            if row["metric"] == name:
-                series.setdefault(row["entity"] or name, {})[row["year"]] = row["value"]
-        for i, (entity, values) in enumerate(sorted(series.items())):
-            years = list(range(start, end + 1))
-            ax.plot(
-                years,
-                [values.get(y, 0) for y in years],
-                label=entity,
-                linestyle=_LINES[i % len(_LINES)],
-                marker=_MARKS[(i + i // len(_LINES)) % len(_MARKS)],
-                markersize=3.5,
-                color="black" if i % 2 == 0 else "#666666",
-                linewidth=1,
-            )
-        ax.set_title(f"{name}: {definitions[name]}", fontsize=8, loc="left", wrap=True)
-        ax.grid(color="#dddddd", linewidth=0.5)
-        if len(series) > 1:
-            ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    axes[-1].set_xlabel("year")
-    return fig
-
-
-# The command's entry point -------------------------------------------------------------------
-
-
-def _default_org(history: History) -> str | None:
-    """The CSTO when the graph has it: a timeline of every organization is too tall to read."""
-    try:
-        return history.resolve("cs:csto").id
-    except InputError:
-        return None
-
-
-def default_range(history: History, start: int | None, end: int | None) -> tuple[int, int]:
-    """``start`` and ``end``, each defaulting to the data's first and last year."""
-    first, last = data_span(history)
-    return (start if start is not None else first, end if end is not None else last)
-
-
-def draw(
-    kind: str,
-    history: History,
-    path: Path | str,
-    *,
-    year: int | None = None,
-    start: int,
-    end: int,
-    org: str | None = None,
-    metrics: Sequence[str] | None = None,
-) -> Path:
-    """Draw a diagram of ``kind`` into ``path`` (see ``cstograph plot --help``)."""
-    check_extension(kind, path)
-    if kind == "animate":
-        return animate(history, start, end, path, org=org)
-    if kind == "network":
-        fig = network_figure(history, year if year is not None else end, org=org)
-    elif kind == "grid":
-        fig = grid_figure(history, start, end, org=org)
-    elif kind == "timeline":
-        fig = timeline_figure(history, start, end, org=org or _default_org(history))
-    elif kind == "metrics":
-        fig = metrics_figure(history, start, end, org=org, metrics=metrics)
-    else:
-        raise InputError(f"unknown diagram {kind!r}")
-    return save(fig, path)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rdflib import URIRef
 
@@ -40,6 +40,7 @@ __all__ = [
     "grade",
     "graded",
     "parse_date_spec",
+    "possible_rows",
     "recorded_range",
     "window",
     "year_span",
@@ -240,6 +241,18 @@ def in_effect(
     # or wholly after it (starting on or after its stop); certain when neither can happen.
     certain = possible and earliest_end > question.first and latest_start < question.stop
     return possible, certain
+
+
+def possible_rows(earliest_start: Any, latest_end: Any, question: Window | None) -> Any:
+    """:func:`in_effect`'s *possible*, for arrays of day numbers (``date.toordinal()``) of
+    many relations at once: a NumPy boolean array (``True`` everywhere without a question).
+    Every relation :func:`grade` grades in ``question`` is among these."""
+    import numpy as np
+
+    if question is None:
+        return np.ones(len(earliest_start), dtype=bool)
+    stop, first = question.stop.toordinal(), question.first.toordinal()
+    return (np.asarray(earliest_start) < stop) & (np.asarray(latest_end) > first)
 
 
 class Grade(StrEnum):

@@ -135,7 +135,7 @@ class TableHistory(History):
     # terms ---------------------------------------------------------------------------------
 
     def _term(self, node: URIRef | str) -> int | None:
-        short = node if isinstance(node, str) else short_name(node)
+        short = short_name(node) if isinstance(node, URIRef) else node
         return self.table.lookup("by_short").one(short)
 
     def label(self, node: URIRef) -> str:

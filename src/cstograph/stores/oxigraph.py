@@ -229,17 +229,22 @@ def _reindex(path: Path, claims: str) -> History:
     return History(everything.graph, claims=claims, relations=everything.all_relations())
 
 
-def _index(aside: Path, target: Path, exists: bool, files: list[Path]) -> None:
-    """Write the relation table of the store just built in ``aside``: from the files, for a
-    new store (the parse the checks already paid for is repeated by the streaming reader,
-    not by reading the store back); from the store's quads, for one extended."""
-    from cstograph.index.build import build_index, load_history
+def _index(aside: Path, exists: bool, files: list[Path]) -> None:
+    """Write the relation table of the store just built in ``aside``: for a new store from
+    the files, by the streaming reader (the small files' triples grouped by subject, so that
+    a relation node written in two files is read in one piece); from the store's quads for
+    a store extended, or when the files cannot be read node by node."""
+    from cstograph.index.build import build_index, grouped, history_from_triples
+    from cstograph.index.stream import oxigraph_triples
     from cstograph.index.table import write_table
 
-    if exists:
+    everything = None
+    if not exists:
+        small = [p for p in files if p.stat().st_size < _BULK_FILE_SIZE]
+        large = (oxigraph_triples(p) for p in files if p not in small)
+        everything = history_from_triples([grouped(small), *large], claims="all")
+    if everything is None:
         everything = build_index(open_read_only(aside), claims="all")
-    else:
-        everything = load_history(files, include_graph=False, include_ontology=False, claims="all")
     write_table(aside / INDEX, everything, fingerprint(aside))
 
 
@@ -276,7 +281,7 @@ def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: L
     report.triples_after = len(building)
     del building
     gc.collect()  # close RocksDB before the swap
-    _index(aside, target, exists, files)
+    _index(aside, exists, files)
 
 
 def _test_pause_point() -> None:

@@ -35,7 +35,6 @@ from rdflib import URIRef
 
 from cstograph.errors import InputError
 from cstograph.index.history import History, Relation
-from cstograph.index.nodes import NodeAttributes as _NodeAttributes
 from cstograph.model.kinds import kind
 from cstograph.model.terms import CST, ORG, RDF, short_name
 from cstograph.temporal import Grade, graded, window
@@ -58,7 +57,7 @@ def node_attributes(history: History, entity_id: str) -> dict[str, str]:
     >>> node_attributes(History(load()), "cs:russia")
     {'label': 'Russia', 'class': 'cst:State', 'type': 'state', 'qid': 'Q159'}
     """
-    return _NodeAttributes(history)(entity_id)
+    return history.node_attributes(entity_id)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -178,6 +177,18 @@ def snapshot(
     if year is not None and on is not None:
         raise InputError("give year or on, not both")
     question = window(year=year, on=on)
+    from cstograph.index.table_history import TableHistory
+
+    if isinstance(history, TableHistory):  # from the table's columns, no record per relation
+        from cstograph.analysis.series import table_snapshot
+
+        if kinds is not None:
+            for name in sorted(kinds):
+                kind(name)  # unknown names fail here
+        within = scope(history, orgs) if orgs is not None else None
+        graph = table_snapshot(history, question, kinds=kinds, within=within, possible=possible)
+        _describe(graph, question, int(year) if year is not None else None)
+        return graph
     sweep = _Sweep(history)
     for relation in _pool(history, kinds, orgs):
         found = graded(relation, question)
@@ -213,7 +224,7 @@ class _Sweep:
         self._pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
         self._degree: dict[str, int] = {}
         self._attributes: dict[str, dict[str, str]] = {}  # node attributes, made once
-        self._describe = _NodeAttributes(history)
+        self._describe = history.node_attributes
         self._edges: dict[str, dict[str, Any]] = {}  # relation id -> its current attrs
         self._role_ids: dict[URIRef | None, str] = {None: ""}
         # what this year already copied: succ and pred entries, keydicts by (u, v)

@@ -14,7 +14,7 @@ but nothing may rely on them: read those from the store (:func:`cstograph.load`)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -101,6 +101,7 @@ class History:
                     self._by_entity[entity.id].append(relation)
         self.names = NameIndex(graph, self.label)
         self._by_id: dict[str, Relation] | None = None
+        self._describer: Callable[[str, str | None], dict[str, str]] | None = None
 
     @property
     def graph(self) -> Graph:
@@ -318,6 +319,16 @@ class History:
         items: list[Relation | Event] = list(self._of_entity(target.id))
         items.extend(self._events_of(node))
         return sorted(items, key=lambda x: (x.start, 0 if isinstance(x, Event) else 1, x.id))
+
+    def node_attributes(self, entity_id: str, label: str | None = None) -> dict[str, str]:
+        """The attributes of an entity's snapshot node (``label``, ``class``, ``type``,
+        ``qid``: :func:`cstograph.analysis.snapshot.node_attributes`); ``label`` when the
+        caller knows it already."""
+        if self._describer is None:
+            from cstograph.index.nodes import NodeAttributes
+
+            self._describer = NodeAttributes(self)
+        return self._describer(entity_id, label)
 
     def iri(self, short: str) -> URIRef:
         """The IRI of an entity id as records give it (``cs:russia``)."""

@@ -15,6 +15,8 @@ Rows are relation records in the order :class:`~cstograph.index.history.History`
 preferred). Numeric columns (``int32`` day numbers are ``date.toordinal()``):
 
 =================  =====================================================================
+``node``           the row of the first record of the same relation node (a node of two
+                   kinds has a record, and a row, per kind)
 ``kind``           index into ``meta["kinds"]``
 ``subject`` ...    ``subject``, ``object``, ``operator``, ``role``, ``start_qualifier``,
                    ``end_qualifier``, ``organization``: index into the term table, -1 none
@@ -25,12 +27,14 @@ preferred). Numeric columns (``int32`` day numbers are ``date.toordinal()``):
 ``preferred``      1, 0, or -1 for unmarked
 =================  =====================================================================
 
-The string column ``details`` holds, per row, what only a shown row needs (JSON: id, label,
-sources, unit, personnel figure, conflicts). Terms (every entity, role and qualifier the rows
-name) have ``iri``, ``short``, ``label`` and ``node`` (a snapshot's node attributes) columns;
-``by_short`` and ``relation_ids`` are sorted string columns for lookups, and the name tables
-(``names``, ``compact``, ``latin``, ``surnames``, as :class:`~cstograph.index.names.NameIndex`
-builds them) sorted keys with the terms they name.
+The string column ``details`` holds, per row, what only a shown row needs (JSON: id,
+label, sources, unit, personnel figure, conflicts); ``relation_id``, ``relation_label`` and
+``relation_sources`` (source ids, sorted, space-separated) what a snapshot's edges say.
+Terms (every entity, role and qualifier the rows name) have ``iri``, ``short``, ``label``
+and ``node`` (a snapshot's node attributes) columns; ``by_short`` and ``relation_ids`` are
+sorted string columns for lookups; the name tables (``names``, ``compact``, ``latin``,
+``surnames``, as :class:`~cstograph.index.names.NameIndex` builds them) are sorted keys with
+the terms they name.
 
 Adding a column: compute it in :func:`write_table` (from the records), add its name to
 :data:`COLUMNS` (or a string column to the writer), bump :data:`VERSION` so that older tables
@@ -75,6 +79,7 @@ _PRECISION_CODE = {name: i for i, name in enumerate(PRECISIONS)}
 
 #: The numeric columns and their dtypes.
 COLUMNS: dict[str, str] = {
+    "node": "int32",
     "kind": "int8",
     "subject": "int32",
     "object": "int32",
@@ -263,8 +268,14 @@ def write_table(
     columns: dict[str, list[int]] = {name: [] for name in COLUMNS}
     details: list[str] = []
     ids: list[tuple[str, int]] = []
+    node_of: dict[str, int] = {}  # relation id -> the row of its first record
+    edge_labels: list[str] = []
+    edge_sources: list[str] = []
     for row, r in enumerate(relations):
         put = columns
+        put["node"].append(node_of.setdefault(r.id, row))
+        edge_labels.append(r.label)
+        edge_sources.append(" ".join(sorted({s.id for s in r.sources})))
         put["kind"].append(kind_code[r.kind])
         put["subject"].append(entity(r.subject))
         put["object"].append(entity(r.object))
@@ -322,6 +333,9 @@ def write_table(
     for name, dtype in COLUMNS.items():
         np.save(directory / f"{name}.npy", np.asarray(columns[name], dtype=dtype))
     _write_strings(directory, "details", details)
+    _write_strings(directory, "relation_id", (r.id for r in relations))
+    _write_strings(directory, "relation_label", edge_labels)
+    _write_strings(directory, "relation_sources", edge_sources)
     SortedStrings.write(directory, "relation_ids", ids)
 
     shorts = [short_name(URIRef(iri)) for iri in term_iris]

@@ -109,6 +109,7 @@ class TableHistory(History):
         self._graph_reader: GraphReader | None = None
         self.names = TableNames(table, self.label)  # type: ignore[assignment]
         self._by_id = None
+        self._describer = None
         self._shown = (
             np.asarray(table.column("preferred")) != 0
             if claims == "preferred"
@@ -157,6 +158,13 @@ class TableHistory(History):
                 self.table.strings("short")[term], self.table.strings("label")[term]
             )
         return found
+
+    def node_attributes(self, entity_id: str, label: str | None = None) -> dict[str, str]:
+        term = self._term(entity_id)
+        found = self.table.node_attributes(term) if term is not None else None
+        if found is None:
+            return super().node_attributes(entity_id, label)
+        return found if label is None else {**found, "label": label}
 
     def _role_iris(self) -> set[URIRef]:
         roles = np.asarray(self.table.column("role"))[self._shown]

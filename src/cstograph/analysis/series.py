@@ -11,15 +11,16 @@ distinct (subject, object) pairs and each entity's distinct neighbours and degre
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from cstograph.analysis.metrics import YearSnapshot
 from cstograph.index.table import PRECISIONS
 from cstograph.index.table_history import TableHistory
 from cstograph.model.kinds import kind as known_kind
@@ -33,7 +34,14 @@ from cstograph.temporal import (
     window,
 )
 
-__all__ = ["Series", "rows_in_scope", "series", "table_snapshot", "year_grades"]
+__all__ = [
+    "Series",
+    "rows_in_scope",
+    "series",
+    "table_snapshot",
+    "table_years",
+    "year_grades",
+]
 
 _GRADES = {HELD_CODE: Grade.HELD, 1: Grade.IMPRECISE, NOT_EXCLUDED_CODE: Grade.NOT_EXCLUDED}
 _BOUNDS = ("s_lo", "s_hi", "e_lo", "e_hi", "sp_lo", "sp_hi", "ep_lo", "ep_hi")
@@ -282,3 +290,141 @@ def _unique(values: Any) -> Any:
 
 def _distinct(values: Any) -> int:
     return len(_unique(values))
+
+
+# Metrics over the columns ----------------------------------------------------------------------
+
+
+def table_years(
+    history: TableHistory, start: int, end: int, within: set[str] | None
+) -> Iterator[YearSnapshot]:
+    """The :class:`~cstograph.analysis.metrics.YearSnapshot` of each year from ``start`` to
+    ``end``, its counts (members, contributors, hosted and operated bases, relations and
+    those involving Russia) made over the table's columns for all years at once; a year's
+    snapshot graph is built (:func:`table_snapshot`) only when a metric needs a graph
+    algorithm (the projection's density and centrality)."""
+    from cstograph.analysis.metrics import _RUSSIA
+    from cstograph.analysis.projection import role_counts
+    from cstograph.model.kinds import KINDS
+
+    table = history.table
+    years = range(start, end + 1)
+    rows, included = year_grades(history, years)
+    first = _first_of(np.asarray(table.column("node"))[rows])
+    kind = np.asarray(table.column("kind"))[rows]
+    subject = np.asarray(table.column("subject"))[rows]
+    obj = np.asarray(table.column("object"))[rows]
+    operator = np.asarray(table.column("operator"))[rows]
+    role = np.asarray(table.column("role"))[rows]
+    shorts, labels = table.strings("short"), table.strings("label")
+    by_name = {k.name: k for k in KINDS}
+    kinds = [by_name[name] for name in table.kinds]
+    # per row: what it counts as, and whether its role counts
+    role_ids = {int(t): shorts[int(t)] for t in np.unique(role[role >= 0])}
+    counts = np.array(
+        [
+            role_counts(kinds[k], role_ids.get(r, ""))
+            for k, r in zip(kind.tolist(), role.tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+    as_member = np.isin(kind, [i for i, k in enumerate(kinds) if k.counts_as == "member"])
+    as_contributor = np.isin(kind, [i for i, k in enumerate(kinds) if k.counts_as == "contributor"])
+    hosting = np.isin(kind, [i for i, k in enumerate(kinds) if k.hosting])
+    in_scope = np.ones(len(rows), dtype=bool)
+    if within is not None:
+        in_scope = np.isin(obj, [t for t in (history._term(e) for e in within) if t is not None])
+    russia = history._term(_RUSSIA)
+    touches_russia = (
+        (subject == russia) | (obj == russia) | (operator == russia)
+        if russia is not None
+        else np.zeros(len(rows), dtype=bool)
+    )
+
+    def grouped(keys: Any, values: Any) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for key, value in zip(keys.tolist(), values.tolist(), strict=True):
+            found.setdefault(shorts[key], set()).add(shorts[value])
+        return found
+
+    previous: dict[str, set[str]] = {}
+    # the entities that were nodes of a snapshot so far: a table gives their labels, and
+    # the ids of the others (an operator that is no node), as YearSnapshot does
+    seen = np.zeros(int(table.meta["terms"]), dtype=bool)
+    for y, year in enumerate(years):
+        edge = included[y] & first
+        seen[subject[edge]] = True
+        seen[obj[edge]] = True
+        counted = edge & in_scope & counts
+        members = grouped(obj[counted & as_member], subject[counted & as_member])
+        contributors = grouped(obj[counted & as_contributor], subject[counted & as_contributor])
+        hosted = grouped(subject[edge & hosting], obj[edge & hosting])
+        operated_rows = edge & hosting & (operator >= 0)
+        operated = grouped(operator[operated_rows], obj[operated_rows])
+        snapshot_year = _TableYear(
+            history,
+            year,
+            within,
+            previous,
+            members=members,
+            contributors=contributors,
+            hosted=hosted,
+            operated=operated,
+            edges=int(edge.sum()),
+            involving_russia=int((edge & touches_russia).sum()),
+            label=partial(_label, history, labels, seen.copy()),
+        )
+        yield snapshot_year
+        previous = members
+
+
+def _label(history: TableHistory, labels: Any, seen: Any, entity: str) -> str:
+    term = history._term(entity)
+    return labels[term] if term is not None and seen[term] else entity
+
+
+class _TableYear(YearSnapshot):
+    """A :class:`YearSnapshot` whose counts were made over the columns; its graph is built
+    on first use."""
+
+    def __init__(
+        self,
+        history: TableHistory,
+        year: int,
+        within: set[str] | None,
+        previous_members: dict[str, set[str]],
+        *,
+        members: dict[str, set[str]],
+        contributors: dict[str, set[str]],
+        hosted: dict[str, set[str]],
+        operated: dict[str, set[str]],
+        edges: int,
+        involving_russia: int,
+        label: Callable[[str], str],
+    ) -> None:
+        self.history = history
+        self.year = year
+        self.within = within
+        self.previous_members = previous_members
+        self.members, self.contributors = members, contributors
+        self.hosted, self.operated = hosted, operated
+        self._edges = edges
+        self.involving_russia = involving_russia
+        self._label = label
+        self._built: nx.MultiDiGraph[str] | None = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        if self._built is None:
+            question = window(year=self.year)
+            self._built = table_snapshot(self.history, question)
+            self._built.graph["window"] = question.text if question is not None else ""
+            self._built.graph["year"] = self.year
+        return self._built
+
+    @property
+    def edges(self) -> int:
+        return self._edges
+
+    def label(self, entity: str) -> str:
+        return self._label(entity)

@@ -11,6 +11,8 @@ from dataclasses import astuple
 from datetime import date, timedelta
 from pathlib import Path
 
+import networkx as nx
+import numpy as np
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +20,10 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
 from cstograph import stores
+from cstograph.analysis.metrics import metrics_table
+from cstograph.analysis.series import series
+from cstograph.analysis.snapshot import snapshot
+from cstograph.analysis.sweep import snapshots
 from cstograph.errors import UnknownEntityError
 from cstograph.index.build import history_from_store
 from cstograph.index.conflicts import find_conflicts
@@ -29,6 +35,7 @@ from cstograph.io.synth import write_turtle
 from cstograph.model.terms import CS, CST, ORG, PROV, RDF, RDFS, SCHEMA, TIME
 from cstograph.stores import swap
 from cstograph.stores.oxigraph import INDEX, fingerprint, persisted_history
+from cstograph.temporal import Grade, grade_rows, graded, window
 
 
 def record(r: Relation) -> tuple[object, ...]:
@@ -262,6 +269,10 @@ def build(rows: list[tuple[object, ...]]) -> Graph:
     return graph
 
 
+BOUNDS = ("s_lo", "s_hi", "e_lo", "e_hi", "sp_lo", "sp_hi", "ep_lo", "ep_hi")
+GRADE_CODES = {None: -1, Grade.HELD: 0, Grade.IMPRECISE: 1, Grade.NOT_EXCLUDED: 2}
+
+
 def outcome(ask, *args, **kwargs):
     """An answer, or the error it raised (type and message)."""
     try:
@@ -281,7 +292,12 @@ def test_random_graphs_answer_alike(rows, offset, claims):
         table = TableHistory(open_table(directory, "random"), lambda: graph, claims=claims)
         assert records(table) == records(reference)
         day = ORIGIN + timedelta(days=offset)
+        every = History(graph, claims="all").all_relations()  # the table's rows, in order
+        bounds = {name: table.table.column(name) for name in BOUNDS}
         for when in ({"on": day}, {"year": day.year}, {"between": (day, day + timedelta(400))}):
+            question = window(**when)
+            codes = grade_rows(bounds, question).tolist()
+            assert codes == [GRADE_CODES[graded(r, question)] for r in every]
             for possible in (False, True):
                 assert table.relations("member-of", possible=possible, **when) == (
                     reference.relations("member-of", possible=possible, **when)
@@ -302,3 +318,57 @@ def test_random_graphs_answer_alike(rows, offset, claims):
             day.year, day.year + 7, org="cs:org-0"
         )
         assert table.diff(day, day + timedelta(900)) == reference.diff(day, day + timedelta(900))
+
+
+# -- snapshots, series and metrics from the columns ------------------------------------------
+
+
+def same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
+    """The same nodes, edges, attributes and graph attributes, in the same order."""
+    return (
+        list(a.nodes(data=True)) == list(b.nodes(data=True))
+        and list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+        and a.graph == b.graph
+    )
+
+
+@pytest.mark.parametrize("name", ["shipped", "synthetic"])
+def test_snapshots_from_the_columns(store_dirs: dict[str, Path], name: str) -> None:
+    table, quads = both(store_dirs[name], "preferred")
+    org = "CSTO" if name == "shipped" else quads.all_relations()[0].object.id
+    for ask in (
+        {"year": 2010},
+        {"year": 1995, "possible": True},
+        {"on": "2003-05-01"},
+        {},
+        {"year": 2007, "kinds": ["member-of"]},
+        {"year": 2007, "orgs": [org]},
+    ):
+        assert same_graph(snapshot(table, **ask), snapshot(quads, **ask)), ask
+
+
+@pytest.mark.parametrize("name", ["shipped", "synthetic"])
+def test_series_are_the_yearly_snapshots_counted(store_dirs: dict[str, Path], name: str) -> None:
+    table, quads = both(store_dirs[name], "preferred")
+    counted = series(table, 1990, 2026)
+    column = {entity: i for i, entity in enumerate(counted.entities)}
+    for year, graph in snapshots(quads, 1990, 2026):
+        y = year - 1990
+        assert counted.edges[y] == graph.number_of_edges()
+        assert counted.pairs[y] == len(set(graph.edges()))
+        degree = np.zeros(len(column), dtype=np.int64)
+        neighbours = np.zeros(len(column), dtype=np.int64)
+        for node, value in graph.degree():
+            degree[column[node]] = value
+            linked = set(graph.successors(node)) | set(graph.predecessors(node))
+            neighbours[column[node]] = len(linked - {node})
+        assert (counted.degree[y] == degree).all()
+        assert (counted.neighbours[y] == neighbours).all()
+
+
+@pytest.mark.parametrize("name", ["shipped", "synthetic"])
+def test_metrics_from_the_columns(store_dirs: dict[str, Path], name: str) -> None:
+    table, quads = both(store_dirs[name], "preferred")
+    org = "CSTO" if name == "shipped" else quads.all_relations()[0].object.id
+    for ask in ({}, {"org": org}, {"metrics": ["members", "exits", "bases_operated"]}):
+        assert metrics_table(table, 1995, 2026, **ask) == metrics_table(quads, 1995, 2026, **ask)

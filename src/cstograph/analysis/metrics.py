@@ -122,6 +122,11 @@ class YearSnapshot:
         """The number of edges of the snapshot (one per relation)."""
         return self.graph.number_of_edges()
 
+    def projection_counts(self) -> tuple[int, int, dict[str, int]]:
+        """The projection's number of states and of links, and each state's links."""
+        states = self.states
+        return len(states), states.number_of_edges(), dict(states.degree())
+
     @cached_property
     def states(self) -> nx.Graph[str]:
         """The state-to-state projection (:func:`~cstograph.analysis.projection.projection`)
@@ -298,8 +303,11 @@ def density(year: YearSnapshot) -> Values:
         One pair: ``""`` and :func:`networkx.density` of the projection (linked pairs over
         possible pairs; 0 with fewer than two states).
     """
-    states = year.states
-    yield "", float(nx.density(states)) if len(states) > 1 else 0.0
+    states, links, _ = year.projection_counts()
+    if links == 0 or states <= 1:  # as networkx.density computes it
+        yield "", 0.0
+    else:
+        yield "", float(links / (states * (states - 1)) * 2)
 
 
 def degree_centrality(year: YearSnapshot) -> Values:
@@ -316,10 +324,12 @@ def degree_centrality(year: YearSnapshot) -> Values:
         Each state of the projection, by label, and its links over (states - 1)
         (:func:`networkx.degree_centrality`; none with fewer than two states).
     """
-    states = year.states
-    centrality = nx.degree_centrality(states) if len(states) > 1 else {}
-    for state in year.by_label(centrality):
-        yield state, float(centrality[state])
+    states, _, degrees = year.projection_counts()
+    if states <= 1:
+        return
+    scale = 1.0 / (states - 1.0)  # as networkx.degree_centrality computes it
+    for state in year.by_label(degrees):
+        yield state, float(degrees[state] * scale)
 
 
 # The registry ------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def table_snapshot(
         if name is None:
             name = names[term] = shorts[term]
         if name not in node:
-            node[name] = history.node_attributes(name, labels[term])
+            node[name] = history.term_attributes(term, name, labels[term])
             succ[name] = {}
             pred[name] = {}
         return name
@@ -331,6 +331,7 @@ def table_years(
     as_member = np.isin(kind, [i for i, k in enumerate(kinds) if k.counts_as == "member"])
     as_contributor = np.isin(kind, [i for i, k in enumerate(kinds) if k.counts_as == "contributor"])
     hosting = np.isin(kind, [i for i, k in enumerate(kinds) if k.hosting])
+    shared_counts = np.isin(kind, [i for i, k in enumerate(kinds) if k.shared]) & counts
     in_scope = np.ones(len(rows), dtype=bool)
     if within is not None:
         in_scope = np.isin(obj, [t for t in (history._term(e) for e in within) if t is not None])
@@ -373,6 +374,7 @@ def table_years(
             edges=int(edge.sum()),
             involving_russia=int((edge & touches_russia).sum()),
             label=partial(_label, history, labels, seen.copy()),
+            shared=(rows, edge & shared_counts),
         )
         yield snapshot_year
         previous = members
@@ -401,6 +403,7 @@ class _TableYear(YearSnapshot):
         edges: int,
         involving_russia: int,
         label: Callable[[str], str],
+        shared: tuple[Any, Any],
     ) -> None:
         self.history = history
         self.year = year
@@ -412,6 +415,8 @@ class _TableYear(YearSnapshot):
         self.involving_russia = involving_russia
         self._label = label
         self._built: nx.MultiDiGraph[str] | None = None
+        self._shared = shared
+        self._projection: tuple[int, int, dict[str, int]] | None = None
 
     @property
     def graph(self) -> nx.MultiDiGraph[str]:
@@ -425,6 +430,44 @@ class _TableYear(YearSnapshot):
     @property
     def edges(self) -> int:
         return self._edges
+
+    def projection_counts(self) -> tuple[int, int, dict[str, int]]:
+        """The projection's counts (:func:`cstograph.analysis.projection.projection`) from
+        the columns: states linked when both take part in one organization or force."""
+        if self._projection is None:
+            self._projection = self._project()
+        return self._projection
+
+    def _project(self) -> tuple[int, int, dict[str, int]]:
+        history, table = self.history, self.history.table
+        rows, grades = self._shared
+        shorts = table.strings("short")
+        subject = np.asarray(table.column("subject"))[rows]
+        obj = np.asarray(table.column("object"))[rows]
+        state = np.array([history.is_state(int(t)) for t in subject.tolist()], dtype=bool)
+        keep = grades & state
+        if self.within is not None:
+            wanted = [t for t in (history._term(e) for e in self.within) if t is not None]
+            keep &= np.isin(obj, wanted)
+        members, orgs = subject[keep].astype(np.int64), obj[keep].astype(np.int64)
+        pairs = _unique(orgs * (1 << 31) + members)  # distinct (organization, state)
+        orgs, members = pairs >> 31, pairs & ((1 << 31) - 1)
+        nodes = _unique(members)
+        if len(nodes) == 0:
+            return 0, 0, {}
+        index = np.searchsorted(nodes, members)
+        n = len(nodes)
+        links: list[Any] = []
+        starts = np.flatnonzero(np.concatenate([[True], orgs[1:] != orgs[:-1]]))
+        ends = np.concatenate([starts[1:], [len(orgs)]])
+        for first, last in zip(starts.tolist(), ends.tolist(), strict=True):
+            group = index[first:last]
+            if len(group) > 1:
+                a, b = np.triu_indices(len(group), 1)
+                links.append(group[a] * n + group[b])
+        linked = _unique(np.concatenate(links)) if links else np.zeros(0, dtype=np.int64)
+        degree = np.bincount(np.concatenate([linked // n, linked % n]), minlength=n)
+        return n, len(linked), {shorts[int(t)]: int(d) for t, d in zip(nodes, degree, strict=True)}
 
     def label(self, entity: str) -> str:
         return self._label(entity)

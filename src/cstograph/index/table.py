@@ -138,17 +138,15 @@ class Strings(Sequence[str]):
                 self.blob: bytes | mmap.mmap = mmap.mmap(blob.fileno(), 0, access=mmap.ACCESS_READ)
         else:
             self.blob = b""
-        self._bounds = self.offsets.tolist() if len(self.offsets) < 4096 else None
+        # Python ints from the mapped offsets without a NumPy scalar per access
+        self._bounds = memoryview(self.offsets) if len(self.offsets) else memoryview(b"")
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
-        if self._bounds is not None:
-            low, high = self._bounds[i], self._bounds[i + 1]
-        else:
-            low, high = int(self.offsets[i]), int(self.offsets[i + 1])
-        return self.blob[low:high].decode("utf-8")
+        bounds = self._bounds
+        return self.blob[bounds[i] : bounds[i + 1]].decode("utf-8")
 
 
 class SortedStrings:

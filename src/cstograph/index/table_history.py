@@ -117,6 +117,8 @@ class TableHistory(History):
         )
         self._kinds = table.kinds
         self._entities: dict[int, Entity] = {}
+        self._terms: dict[str, int | None] = {}
+        self._states: dict[int, bool] = {}
         self._role_iri_cache: dict[int, URIRef] = {}
 
     # the store's graph, opened on first use ----------------------------------------------
@@ -137,7 +139,10 @@ class TableHistory(History):
 
     def _term(self, node: URIRef | str) -> int | None:
         short = short_name(node) if isinstance(node, URIRef) else node
-        return self.table.lookup("by_short").one(short)
+        if short in self._terms:
+            return self._terms[short]
+        found = self._terms[short] = self.table.lookup("by_short").one(short)
+        return found
 
     def label(self, node: URIRef) -> str:
         term = self._term(node)
@@ -161,7 +166,22 @@ class TableHistory(History):
 
     def node_attributes(self, entity_id: str, label: str | None = None) -> dict[str, str]:
         term = self._term(entity_id)
-        found = self.table.node_attributes(term) if term is not None else None
+        if term is None:
+            return super().node_attributes(entity_id, label)
+        return self.term_attributes(term, entity_id, label)
+
+    def is_state(self, term: int) -> bool:
+        """Whether the entity with this term number is a state (its node's class is
+        ``cst:State``, as the projection asks)."""
+        found = self._states.get(term)
+        if found is None:
+            attributes = self.term_attributes(term, self.table.strings("short")[term], None)
+            found = self._states[term] = attributes.get("class") == "cst:State"
+        return found
+
+    def term_attributes(self, term: int, entity_id: str, label: str | None) -> dict[str, str]:
+        """:meth:`node_attributes` of the entity with this term number."""
+        found = self.table.node_attributes(term)
         if found is None:
             return super().node_attributes(entity_id, label)
         return found if label is None else {**found, "label": label}

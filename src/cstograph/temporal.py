@@ -43,6 +43,7 @@ __all__ = [
     "parse_date_spec",
     "possible_rows",
     "recorded_range",
+    "recorded_rows",
     "window",
     "year_span",
 ]
@@ -254,6 +255,31 @@ def possible_rows(earliest_start: Any, latest_end: Any, question: Window | None)
         return np.ones(len(earliest_start), dtype=bool)
     stop, first = question.stop.toordinal(), question.first.toordinal()
     return (np.asarray(earliest_start) < stop) & (np.asarray(latest_end) > first)
+
+
+def recorded_rows(days: Any, precisions: Any, *, is_end: bool) -> tuple[Any, Any]:
+    """:func:`recorded_range` for arrays: the first and last day (``date.toordinal()``)
+    each stored bound's precision covers; ``days`` are day numbers (0 for no bound: an open
+    end), ``precisions`` codes 0, 1, 2 for day, month, year."""
+    import numpy as np
+
+    days = np.asarray(days, dtype=np.int64)
+    precisions = np.asarray(precisions)
+    epoch = date(1970, 1, 1).toordinal()
+    stamps = (days - epoch).astype("datetime64[D]")
+    month_end = (stamps.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    year_end = (stamps.astype("datetime64[Y]") + 1).astype("datetime64[D]")
+    nexts = (
+        np.where(
+            precisions == 2, year_end, np.where(precisions == 1, month_end, stamps + 1)
+        ).astype(np.int64)
+        + epoch
+    )
+    low, high = days.copy(), nexts - 1
+    missing = days == 0
+    none = FOREVER.toordinal() if is_end else BEGINNING.toordinal()
+    low[missing], high[missing] = none, none
+    return low, high
 
 
 #: The codes :func:`grade_rows` gives: not in effect, then each :class:`Grade` in order.

@@ -72,8 +72,12 @@ def name_key(text: str) -> str:
     >>> name_key("Ministry of Defence") == name_key("ministry of defense")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose (most names: a million in a large graph)
+        plain = folded
+    else:
+        decomposed = unicodedata.normalize("NFKD", folded)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = _DELETED.sub("", plain)
     words = _SEPARATORS.sub(" ", plain).split()
     if len(words) > 1 and words[0] == "the":

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cstograph.errors import StoreError
+from cstograph.temporal import recorded_rows
 
 if TYPE_CHECKING:
     from cstograph.index.history import History
@@ -263,7 +264,7 @@ def write_table(
     for iri in (CST.NotLaterThan, CST.NotEarlierThan):
         qualifier_iris[history.label(iri)] = str(iri)
 
-    columns: dict[str, list[int]] = {name: [] for name in COLUMNS}
+    columns: dict[str, Any] = {name: [] for name in COLUMNS}
     details: list[str] = []
     ids: list[tuple[str, int]] = []
     node_of: dict[str, int] = {}  # relation id -> the row of its first record
@@ -295,12 +296,7 @@ def write_table(
                 index = term(iri)
                 labels.setdefault(iri, name)
                 put[column].append(index)
-        for prefix, (low, high) in (
-            ("s", r.start_range),
-            ("e", r.end_range),
-            ("sp", r.start_period),
-            ("ep", r.end_period),
-        ):
+        for prefix, (low, high) in (("s", r.start_range), ("e", r.end_range)):
             put[f"{prefix}_lo"].append(low.toordinal())
             put[f"{prefix}_hi"].append(high.toordinal())
         put["preferred"].append(-1 if r.preferred is None else int(r.preferred))
@@ -328,6 +324,10 @@ def write_table(
         )
         ids.append((r.id, row))
 
+    # the days the stored bounds' precisions cover, for all rows at once
+    for prefix, day, precision, is_end in (("sp", "start", "sp", False), ("ep", "end", "ep", True)):
+        low, high = recorded_rows(columns[day], columns[precision], is_end=is_end)
+        columns[f"{prefix}_lo"], columns[f"{prefix}_hi"] = low, high
     for name, dtype in COLUMNS.items():
         np.save(directory / f"{name}.npy", np.asarray(columns[name], dtype=dtype))
     _write_strings(directory, "details", details)

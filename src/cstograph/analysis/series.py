@@ -316,7 +316,7 @@ def table_years(
     obj = np.asarray(table.column("object"))[rows]
     operator = np.asarray(table.column("operator"))[rows]
     role = np.asarray(table.column("role"))[rows]
-    shorts, labels = table.strings("short"), table.strings("label")
+    shorts, labels = history.term_shorts(), table.strings("label")
     by_name = {k.name: k for k in KINDS}
     kinds = [by_name[name] for name in table.kinds]
     # per row: what it counts as, and whether its role counts
@@ -332,6 +332,7 @@ def table_years(
     as_contributor = np.isin(kind, [i for i, k in enumerate(kinds) if k.counts_as == "contributor"])
     hosting = np.isin(kind, [i for i, k in enumerate(kinds) if k.hosting])
     shared_counts = np.isin(kind, [i for i, k in enumerate(kinds) if k.shared]) & counts
+    shared_counts &= history.states(subject)  # the projection links states only
     in_scope = np.ones(len(rows), dtype=bool)
     if within is not None:
         in_scope = np.isin(obj, [t for t in (history._term(e) for e in within) if t is not None])
@@ -374,7 +375,7 @@ def table_years(
             edges=int(edge.sum()),
             involving_russia=int((edge & touches_russia).sum()),
             label=partial(_label, history, labels, seen.copy()),
-            shared=(rows, edge & shared_counts),
+            shared=(edge & shared_counts, subject, obj),
         )
         yield snapshot_year
         previous = members
@@ -403,7 +404,7 @@ class _TableYear(YearSnapshot):
         edges: int,
         involving_russia: int,
         label: Callable[[str], str],
-        shared: tuple[Any, Any],
+        shared: tuple[Any, Any, Any],
     ) -> None:
         self.history = history
         self.year = year
@@ -439,13 +440,9 @@ class _TableYear(YearSnapshot):
         return self._projection
 
     def _project(self) -> tuple[int, int, dict[str, int]]:
-        history, table = self.history, self.history.table
-        rows, grades = self._shared
-        shorts = table.strings("short")
-        subject = np.asarray(table.column("subject"))[rows]
-        obj = np.asarray(table.column("object"))[rows]
-        state = np.array([history.is_state(int(t)) for t in subject.tolist()], dtype=bool)
-        keep = grades & state
+        history = self.history
+        keep, subject, obj = self._shared
+        shorts = history.term_shorts()
         if self.within is not None:
             wanted = [t for t in (history._term(e) for e in self.within) if t is not None]
             keep &= np.isin(obj, wanted)

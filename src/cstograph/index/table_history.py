@@ -119,6 +119,7 @@ class TableHistory(History):
         self._entities: dict[int, Entity] = {}
         self._terms: dict[str, int | None] = {}
         self._states: dict[int, bool] = {}
+        self._shorts: list[str] | None = None
         self._role_iri_cache: dict[int, URIRef] = {}
 
     # the store's graph, opened on first use ----------------------------------------------
@@ -169,6 +170,22 @@ class TableHistory(History):
         if term is None:
             return super().node_attributes(entity_id, label)
         return self.term_attributes(term, entity_id, label)
+
+    def term_shorts(self) -> list[str]:
+        """Every term's short id, by term number (read once, for work over many rows)."""
+        if self._shorts is None:
+            shorts = self.table.strings("short")
+            self._shorts = [shorts[i] for i in range(len(shorts))]
+        return self._shorts
+
+    def states(self, terms: Any) -> Any:
+        """Whether each term of the array ``terms`` is a state (:meth:`is_state`)."""
+        unique = np.unique(np.asarray(terms))
+        known = {int(t): self.is_state(int(t)) for t in unique.tolist()}
+        lookup = np.zeros(int(unique.max()) + 1 if len(unique) else 0, dtype=bool)
+        for term, state in known.items():
+            lookup[term] = state
+        return lookup[np.asarray(terms)] if len(unique) else np.zeros(0, dtype=bool)
 
     def is_state(self, term: int) -> bool:
         """Whether the entity with this term number is a state (its node's class is

@@ -47,6 +47,7 @@ import bisect
 import json
 import mmap
 import os
+from array import array
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -116,16 +117,34 @@ class StaleTableError(StoreError):
 # String columns ------------------------------------------------------------------------------
 
 
+class _StringWriter:
+    """Writes a string column as its strings come (the blob as it goes, the offsets at the
+    end), so that a million rows' strings are never all held."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.directory, self.name = directory, name
+        self.blob = open(directory / f"{name}.blob", "wb")  # noqa: SIM115 (closed in close)
+        self.offsets = array("q", [0])
+        self.position = 0
+
+    def add(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.blob.write(data)
+        self.position += len(data)
+        self.offsets.append(self.position)
+
+    def close(self) -> None:
+        self.blob.close()
+        np.save(self.directory / f"{self.name}.offsets.npy", np.frombuffer(self.offsets, np.int64))
+
+
 def _write_strings(directory: Path, name: str, texts: Iterable[str]) -> None:
-    offsets = [0]
-    with open(directory / f"{name}.blob", "wb") as blob:
-        position = 0
+    writer = _StringWriter(directory, name)
+    try:
         for text in texts:
-            data = text.encode("utf-8")
-            blob.write(data)
-            position += len(data)
-            offsets.append(position)
-    np.save(directory / f"{name}.offsets.npy", np.asarray(offsets, dtype=np.int64))
+            writer.add(text)
+    finally:
+        writer.close()
 
 
 class Strings(Sequence[str]):
@@ -264,17 +283,19 @@ def write_table(
     for iri in (CST.NotLaterThan, CST.NotEarlierThan):
         qualifier_iris[history.label(iri)] = str(iri)
 
-    columns: dict[str, Any] = {name: [] for name in COLUMNS}
-    details: list[str] = []
+    columns: dict[str, Any] = {name: array("q") for name in COLUMNS}
+    strings = {
+        name: _StringWriter(directory, name)
+        for name in ("details", "relation_id", "relation_label", "relation_sources")
+    }
     ids: list[tuple[str, int]] = []
     node_of: dict[str, int] = {}  # relation id -> the row of its first record
-    edge_labels: list[str] = []
-    edge_sources: list[str] = []
     for row, r in enumerate(relations):
         put = columns
         put["node"].append(node_of.setdefault(r.id, row))
-        edge_labels.append(r.label)
-        edge_sources.append(" ".join(sorted({s.id for s in r.sources})))
+        strings["relation_id"].add(r.id)
+        strings["relation_label"].add(r.label)
+        strings["relation_sources"].add(" ".join(sorted({s.id for s in r.sources})))
         put["kind"].append(kind_code[r.kind])
         put["subject"].append(entity(r.subject))
         put["object"].append(entity(r.object))
@@ -301,7 +322,7 @@ def write_table(
             put[f"{prefix}_hi"].append(high.toordinal())
         put["preferred"].append(-1 if r.preferred is None else int(r.preferred))
         personnel = r.personnel
-        details.append(
+        strings["details"].add(
             json.dumps(
                 [
                     r.id,
@@ -326,14 +347,17 @@ def write_table(
 
     # the days the stored bounds' precisions cover, for all rows at once
     for prefix, day, precision, is_end in (("sp", "start", "sp", False), ("ep", "end", "ep", True)):
-        low, high = recorded_rows(columns[day], columns[precision], is_end=is_end)
+        low, high = recorded_rows(
+            np.frombuffer(columns[day], np.int64),
+            np.frombuffer(columns[precision], np.int64),
+            is_end=is_end,
+        )
         columns[f"{prefix}_lo"], columns[f"{prefix}_hi"] = low, high
     for name, dtype in COLUMNS.items():
-        np.save(directory / f"{name}.npy", np.asarray(columns[name], dtype=dtype))
-    _write_strings(directory, "details", details)
-    _write_strings(directory, "relation_id", (r.id for r in relations))
-    _write_strings(directory, "relation_label", edge_labels)
-    _write_strings(directory, "relation_sources", edge_sources)
+        values = columns.pop(name)
+        np.save(directory / f"{name}.npy", np.asarray(values, dtype=np.int64).astype(dtype))
+    for writer in strings.values():
+        writer.close()
     SortedStrings.write(directory, "relation_ids", ids)
 
     shorts = [short_name(URIRef(iri)) for iri in term_iris]

@@ -360,13 +360,19 @@ def _race_result(begin: float, phases: dict[str, float], per_year: list[Any]) ->
 def prepare_race(data: dict[str, Any], work: Path) -> None:
     """Load the Turtle file into an Oxigraph store (with its relation table) and export the
     merged yearly intervals of every (subject, object) pair to ``intervals.parquet``."""
+    # the cold CLI runs read compiled modules, as an installed package does (this machine
+    # sets PYTHONDONTWRITEBYTECODE, under which every run would compile cstograph again)
+    import compileall
+
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    import cstograph
     from cstograph import stores
     from cstograph.analysis.series import _first_of, year_grades
 
+    compileall.compile_dir(str(Path(cstograph.__file__).parent), quiet=1)
     stores.load_files(_store_spec(work), [data["file"]], shipped=False)
     history = stores.open_history(_store_spec(work))
     table = history.table  # type: ignore[attr-defined]

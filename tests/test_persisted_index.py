@@ -372,3 +372,17 @@ def test_metrics_from_the_columns(store_dirs: dict[str, Path], name: str) -> Non
     org = "CSTO" if name == "shipped" else quads.all_relations()[0].object.id
     for ask in ({}, {"org": org}, {"metrics": ["members", "exits", "bases_operated"]}):
         assert metrics_table(table, 1995, 2026, **ask) == metrics_table(quads, 1995, 2026, **ask)
+
+
+def test_yearly_snapshots_from_the_columns_come_one_at_a_time(store_dirs: dict[str, Path]) -> None:
+    table, quads = both(store_dirs["synthetic"], "preferred")
+    swept = dict(snapshots(quads, 2000, 2004, kinds=["member-of", "hosts-base"]))
+    lazy = snapshots(table, 2000, 2004, kinds=["member-of", "hosts-base"])
+    year, first = next(lazy)  # built when asked for
+    assert year == 2000 and nx.is_frozen(first) and same_graph(first, swept[2000])
+    for year, graph in lazy:  # the sweep's later years insert in another order
+        assert dict(graph.nodes(data=True)) == dict(swept[year].nodes(data=True))
+        assert sorted(graph.edges(keys=True, data=True)) == sorted(
+            swept[year].edges(keys=True, data=True)
+        )
+        assert graph.graph == swept[year].graph

@@ -46,6 +46,9 @@ def snapshots(
     nodes and edges raises ``NetworkXError``), and its attribute dicts must be read, not
     changed. ``graph.copy()`` gives an ordinary graph of one's own to change.
 
+    Over a relation table (:class:`~cstograph.index.table_history.TableHistory`) each year's
+    graph is built from the columns when the caller asks for it (the same graphs).
+
     Examples
     --------
     >>> from cstograph import load
@@ -58,6 +61,22 @@ def snapshots(
     """
     if not 1 <= start <= end <= 9998:
         raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
+    from cstograph.index.table_history import TableHistory
+
+    if isinstance(history, TableHistory):
+        # from the table's columns, one year when it is asked for: a caller that stops
+        # after one year pays for one (the sweep below must read every relation first)
+        from cstograph.analysis.series import table_snapshot
+        from cstograph.analysis.snapshot import scope
+
+        within = scope(history, orgs) if orgs is not None else None
+        for year in range(start, end + 1):
+            graph = table_snapshot(
+                history, window(year=year), kinds=kinds, within=within, possible=possible
+            )
+            _describe(graph, window(year=year), year)
+            yield year, nx.freeze(graph)
+        return
     # one (relation, span) entry per relation, in the list of each year its state changes;
     # relations share spans (a million relations have a few thousand)
     boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)

@@ -30,6 +30,13 @@ median is reported:
     SPARQL query on a loaded Oxigraph store: the median of 20 calls (the first call is
     reported apart). The organization is the one with the most memberships.
 
+The fair race of issue 16 (``RACE_TASKS``) runs on a store ``cstograph load`` builds from the
+same file and on a Parquet file of merged intervals exported from it (:func:`prepare_race`):
+``ingest-*`` (store + relation table, against raphtory loading the Parquet), ``series-*`` (the
+37 years' distinct-pair counts and distinct-neighbour degrees, hash-checked: ours over the
+table, ours over the Parquet, raphtory's windows, networkx's snapshots), ``one-year-*`` (a
+networkx graph of 2010) and ``cold-*`` (CLI processes on the store beside ``import rdflib``).
+
 rdflib-based measurements run up to ``--rdflib-max`` relations (default 100k: at 1M the parse
 alone takes minutes and gigabytes). Results are kept in ``benchmarks/scale-results.json``
 (per N, so a 1M run adds to a 10k/100k run) and rendered into ``benchmarks/README.md``.

@@ -196,6 +196,9 @@ def test_a_table_of_another_version_or_broken_is_rebuilt(tmp_path: Path) -> None
     meta_path.write_text(json.dumps({**meta, "version": VERSION + 1}))
     assert isinstance(stores.open_history(f"oxigraph:{path}"), TableHistory)
     assert json.loads(meta_path.read_text())["version"] == VERSION
+    (path / INDEX / "details.blob").unlink()  # a file gone, the stamp intact
+    assert isinstance(stores.open_history(f"oxigraph:{path}"), TableHistory)
+    assert (path / INDEX / "details.blob").is_file()
     (path / INDEX / "kind.npy").unlink()
     (path / INDEX / "meta.json").unlink()
     history = stores.open_history(f"oxigraph:{path}")

@@ -108,6 +108,30 @@ COLUMNS: dict[str, str] = {
 #: The name tables, in the order :meth:`NameIndex._candidates` tries them.
 NAME_TABLES = ("names", "compact", "latin", "surnames")
 
+_STRING_COLUMNS = (
+    "details",
+    "relation_id",
+    "relation_label",
+    "relation_sources",
+    "iri",
+    "short",
+    "label",
+    "node",
+)
+_SORTED_COLUMNS = ("relation_ids", "by_short", *(f"name_{t}" for t in NAME_TABLES))
+#: Every file of a table.
+FILES: tuple[str, ...] = (
+    "meta.json",
+    "groups.npy",
+    *(f"{name}.npy" for name in COLUMNS),
+    *(f"{name}{end}" for name in _STRING_COLUMNS for end in (".blob", ".offsets.npy")),
+    *(
+        f"{name}{end}"
+        for name in _SORTED_COLUMNS
+        for end in (".keys.blob", ".keys.offsets.npy", ".values.npy")
+    ),
+)
+
 
 class StaleTableError(StoreError):
     """The table is missing, of another version, unreadable, or built from another state of
@@ -480,9 +504,8 @@ def open_table(directory: Path, fingerprint: str | None) -> RelationTable:
         raise StaleTableError(f"{directory}: relation table of another version")
     if fingerprint is not None and table.meta.get("fingerprint") != fingerprint:
         raise StaleTableError(f"{directory}: built from another state of the store")
+    present = set(os.listdir(directory))
+    missing = sorted(set(FILES) - present)
+    if missing:
+        raise StaleTableError(f"{directory}: relation table without {missing[0]}")
     return table
-
-
-def files_in(directory: Path) -> list[str]:
-    """The names of a table's files (for tests and messages)."""
-    return sorted(os.listdir(directory))

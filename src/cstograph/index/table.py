@@ -312,7 +312,6 @@ def write_table(
         name: _StringWriter(directory, name)
         for name in ("details", "relation_id", "relation_label", "relation_sources")
     }
-    ids: list[tuple[str, int]] = []
     node_of: dict[str, int] = {}  # relation id -> the row of its first record
     for row, r in enumerate(relations):
         put = columns
@@ -367,7 +366,6 @@ def write_table(
                 separators=(",", ":"),
             )
         )
-        ids.append((r.id, row))
 
     # the days the stored bounds' precisions cover, for all rows at once
     for prefix, day, precision, is_end in (("sp", "start", "sp", False), ("ep", "end", "ep", True)):
@@ -382,7 +380,8 @@ def write_table(
         np.save(directory / f"{name}.npy", np.asarray(values, dtype=np.int64).astype(dtype))
     for writer in strings.values():
         writer.close()
-    SortedStrings.write(directory, "relation_ids", ids)
+    SortedStrings.write(directory, "relation_ids", node_of.items())
+    del node_of
 
     shorts = [short_name(URIRef(iri)) for iri in term_iris]
     term_labels = [

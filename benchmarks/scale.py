@@ -30,6 +30,13 @@ median is reported:
     SPARQL query on a loaded Oxigraph store: the median of 20 calls (the first call is
     reported apart). The organization is the one with the most memberships.
 
+The fair race of issue 16 (``RACE_TASKS``) runs on a store ``cstograph load`` builds from the
+same file and on a Parquet file of merged intervals exported from it (:func:`prepare_race`):
+``ingest-*`` (store + relation table, against raphtory loading the Parquet), ``series-*`` (the
+37 years' distinct-pair counts and distinct-neighbour degrees, hash-checked: ours over the
+table, ours over the Parquet, raphtory's windows, networkx's snapshots), ``one-year-*`` (a
+networkx graph of 2010) and ``cold-*`` (CLI processes on the store beside ``import rdflib``).
+
 rdflib-based measurements run up to ``--rdflib-max`` relations (default 100k: at 1M the parse
 alone takes minutes and gigabytes). Results are kept in ``benchmarks/scale-results.json``
 (per N, so a 1M run adds to a 10k/100k run) and rendered into ``benchmarks/README.md``.
@@ -63,6 +70,24 @@ FIRST_YEAR, LAST_YEAR = 1990, 2026
 YEARS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 MEMBERS_YEAR = 2010
 MEMBERS_CALLS = 20
+#: The tasks of the fair race (issue 16), run on the store and the Parquet of merged intervals
+#: that :func:`prepare_race` makes.
+RACE_TASKS = (
+    "ingest-ours",
+    "ingest-raphtory",
+    "series-ours",
+    "series-ours-parquet",
+    "series-raphtory",
+    "series-networkx",
+    "one-year-ours",
+    "one-year-raphtory",
+    "cold-rdflib",
+    "cold-members",
+    "cold-relations",
+    "cold-timeline",
+    "cold-snapshot",
+    "cold-metrics",
+)
 TASKS = (
     "load-rdflib",
     "load-oxigraph",
@@ -72,6 +97,7 @@ TASKS = (
     "raphtory",
     "members-history",
     "members-oxigraph",
+    *RACE_TASKS,
 )
 RDFLIB_TASKS = frozenset({"load-rdflib", "ours-rdflib", "naive"})
 
@@ -300,7 +326,299 @@ def task_members_oxigraph(file: Path, work: Path, args: dict[str, Any]) -> dict[
     return result
 
 
+# ---------------------------------------------------------------------------------------------
+# The fair race (issue 16): same input, same work, the same numbers (hash-checked)
+# ---------------------------------------------------------------------------------------------
+#
+# Input: the store `load` built from the Turtle file (ours, networkx), or the Parquet file of
+# merged intervals exported from it once (raphtory, and ours again): per distinct (subject,
+# object) pair, the years its relations are in the yearly snapshot (held or bounds
+# imprecise, cstograph's default), merged into disjoint runs [Y1-01-01, Y2+1-01-01). Work:
+# for each of the 37 years 1990-2026, the number of distinct (subject, object) pairs and each
+# entity's number of distinct neighbours (either direction, itself not counted). Every side
+# hashes the same JSON of those numbers.
+
+
+def _store_spec(work: Path) -> str:
+    return f"oxigraph:{work / 'store'}"
+
+
+def _series_hash(per_year: list[tuple[int, int, dict[str, int]]]) -> str:
+    import hashlib
+
+    text = json.dumps(
+        [
+            [year, pairs, sorted((k, v) for k, v in degrees.items() if v)]
+            for year, pairs, degrees in per_year
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _race_result(begin: float, phases: dict[str, float], per_year: list[Any]) -> dict[str, Any]:
+    return {
+        "seconds": time.perf_counter() - begin,
+        "phases": phases,
+        "edges": sum(pairs for _, pairs, _ in per_year),
+        "hash": _series_hash(per_year),
+    }
+
+
+def prepare_race(data: dict[str, Any], work: Path) -> None:
+    """Load the Turtle file into an Oxigraph store (with its relation table) and export the
+    merged yearly intervals of every (subject, object) pair to ``intervals.parquet``."""
+    # the cold CLI runs read compiled modules, as an installed package does (this machine
+    # sets PYTHONDONTWRITEBYTECODE, under which every run would compile cstograph again)
+    import compileall
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import cstograph
+    from cstograph import stores
+    from cstograph.analysis.series import _first_of, year_grades
+
+    compileall.compile_dir(str(Path(cstograph.__file__).parent), quiet=1)
+    stores.load_files(_store_spec(work), [data["file"]], shipped=False)
+    history = stores.open_history(_store_spec(work))
+    table = history.table  # type: ignore[attr-defined]
+    rows, included = year_grades(history, range(FIRST_YEAR, LAST_YEAR + 1))  # type: ignore[arg-type]
+    first = _first_of(np.asarray(table.column("node"))[rows])
+    rows, included = rows[first], included[:, first]
+    subject = np.asarray(table.column("subject"))[rows]
+    obj = np.asarray(table.column("object"))[rows]
+    padded = np.zeros((included.shape[0] + 2, included.shape[1]), dtype=np.int8)
+    padded[1:-1] = included
+    change = np.diff(padded, axis=0)
+    begins = np.argwhere(change.T == 1)  # (row, first year index)
+    ends = np.argwhere(change.T == -1)  # (row, last year index + 1), in the same order
+    pair = subject[begins[:, 0]].astype(np.int64) * (1 << 31) + obj[begins[:, 0]]
+    order = np.lexsort((begins[:, 1], pair))
+    merged: list[tuple[int, int, int]] = []
+    starts, stops = begins[order, 1].tolist(), ends[order, 1].tolist()
+    runs = zip(pair[order].tolist(), starts, stops, strict=True)
+    for p, b, e in runs:
+        if merged and merged[-1][0] == p and b <= merged[-1][2]:
+            merged[-1] = (p, merged[-1][1], max(merged[-1][2], e))
+        else:
+            merged.append((p, b, e))
+    shorts = table.strings("short")
+    src = [shorts[p >> 31] for p, _, _ in merged]
+    dst = [shorts[p & ((1 << 31) - 1)] for p, _, _ in merged]
+    keep = [i for i in range(len(merged)) if src[i] != dst[i]]  # no self-loops
+    pq.write_table(
+        pa.table(
+            {
+                "src": [src[i] for i in keep],
+                "dst": [dst[i] for i in keep],
+                "start": [_ms(dt.date(FIRST_YEAR + merged[i][1], 1, 1)) for i in keep],
+                "end": [_ms(dt.date(FIRST_YEAR + merged[i][2], 1, 1)) for i in keep],
+            }
+        ),
+        work / "intervals.parquet",
+    )
+
+
+def task_ingest_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from cstograph import stores
+
+    location = work / f"ingest-{os.getpid()}"
+    begin = time.perf_counter()
+    report = stores.load_files(f"oxigraph:{location}", [file], shipped=False)
+    seconds = time.perf_counter() - begin
+    shutil.rmtree(location, ignore_errors=True)
+    return {"seconds": seconds, "triples": report.triples_after}
+
+
+def task_ingest_raphtory(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+    from raphtory import PersistentGraph
+
+    begin = time.perf_counter()
+    intervals = pq.read_table(work / "intervals.parquet")
+    graph = PersistentGraph()
+    graph.load_edges(intervals, time="start", src="src", dst="dst")
+    graph.load_edge_deletions(intervals, time="end", src="src", dst="dst")
+    return {"seconds": time.perf_counter() - begin, "edges": graph.count_edges()}
+
+
+def task_series_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from cstograph import stores
+    from cstograph.analysis.series import series
+
+    begin = time.perf_counter()
+    history = stores.open_history(_store_spec(work))
+    opened = time.perf_counter()
+    counted = series(history, FIRST_YEAR, LAST_YEAR)  # type: ignore[arg-type]
+    done = time.perf_counter()
+    per_year = [
+        (
+            year,
+            int(counted.pairs[y]),
+            dict(zip(counted.entities, counted.neighbours[y].tolist(), strict=True)),
+        )
+        for y, year in enumerate(counted.years)
+    ]
+    phases = {"open": opened - begin, "series": done - opened}
+    return _race_result(begin, phases, per_year)
+
+
+def task_series_ours_parquet(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    begin = time.perf_counter()
+    intervals = pq.read_table(work / "intervals.parquet")
+    names = (
+        pa.chunked_array([intervals["src"].combine_chunks(), intervals["dst"].combine_chunks()])
+        .combine_chunks()
+        .dictionary_encode()
+    )
+    codes = names.indices.to_numpy()
+    n_rows = len(intervals)
+    src, dst = codes[:n_rows].astype(np.int64), codes[n_rows:].astype(np.int64)
+    start, end = intervals["start"].to_numpy(), intervals["end"].to_numpy()
+    labels = names.dictionary.to_pylist()
+    n = len(labels)
+    read = time.perf_counter()
+    per_year = []
+    for year in YEARS:
+        first, stop = _ms(dt.date(year, 1, 1)), _ms(dt.date(year + 1, 1, 1))
+        active = (start < stop) & (end > first)
+        u, v = src[active], dst[active]
+        linked = np.sort(np.minimum(u, v) * n + np.maximum(u, v))
+        if len(linked):
+            linked = linked[np.concatenate([[True], linked[1:] != linked[:-1]])]
+        degree = np.bincount(np.concatenate([linked // n, linked % n]), minlength=n)
+        nonzero = np.flatnonzero(degree)
+        per_year.append(
+            (
+                year,
+                int(active.sum()),
+                dict(zip([labels[i] for i in nonzero], degree[nonzero].tolist(), strict=True)),
+            )
+        )
+    phases = {"read": read - begin, "series": time.perf_counter() - read}
+    return _race_result(begin, phases, per_year)
+
+
+def task_series_raphtory(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+    from raphtory import PersistentGraph
+
+    begin = time.perf_counter()
+    intervals = pq.read_table(work / "intervals.parquet")
+    graph = PersistentGraph()
+    graph.load_edges(intervals, time="start", src="src", dst="dst")
+    graph.load_edge_deletions(intervals, time="end", src="src", dst="dst")
+    loaded = time.perf_counter()
+    per_year = []
+    for year in YEARS:
+        view = graph.window(_ms(dt.date(year, 1, 1)), _ms(dt.date(year + 1, 1, 1)))
+        degrees = view.nodes.degree()
+        found = dict(zip(degrees.nodes().name, degrees.values(), strict=True))
+        per_year.append((year, view.count_edges(), found))
+    phases = {"load": loaded - begin, "windows": time.perf_counter() - loaded}
+    return _race_result(begin, phases, per_year)
+
+
+def task_series_networkx(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from cstograph import stores
+    from cstograph.analysis.sweep import snapshots
+
+    begin = time.perf_counter()
+    history = stores.open_history(_store_spec(work))
+    per_year = []
+    for year, graph in snapshots(history, FIRST_YEAR, LAST_YEAR):
+        degrees = {
+            node: len((set(graph.successors(node)) | set(graph.predecessors(node))) - {node})
+            for node in graph
+        }
+        pairs = {(u, v) for u, v in graph.edges() if u != v}
+        per_year.append((year, len(pairs), degrees))
+    return _race_result(begin, {}, per_year)
+
+
+def task_one_year_ours(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    from cstograph import stores
+    from cstograph.analysis.snapshot import snapshot
+
+    begin = time.perf_counter()
+    graph = snapshot(stores.open_history(_store_spec(work)), year=MEMBERS_YEAR)
+    return {"seconds": time.perf_counter() - begin, "edges": graph.number_of_edges()}
+
+
+def task_one_year_raphtory(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+    from raphtory import PersistentGraph
+
+    intervals = pq.read_table(work / "intervals.parquet")
+    graph = PersistentGraph()
+    graph.load_edges(intervals, time="start", src="src", dst="dst")
+    graph.load_edge_deletions(intervals, time="end", src="src", dst="dst")
+    begin = time.perf_counter()
+    view = graph.window(_ms(dt.date(MEMBERS_YEAR, 1, 1)), _ms(dt.date(MEMBERS_YEAR + 1, 1, 1)))
+    nx_graph = view.to_networkx()
+    return {"seconds": time.perf_counter() - begin, "edges": nx_graph.number_of_edges()}
+
+
+def _cold(*command: str) -> dict[str, Any]:
+    """Run a command in a fresh process; its wall time and the children's peak RSS."""
+    begin = time.perf_counter()
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    seconds = time.perf_counter() - begin
+    if done.returncode != 0:
+        raise RuntimeError((done.stderr.strip().splitlines() or ["failed"])[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "child_rss_mb": peak, "rows": done.stdout.count("\n")}
+
+
+def _cli(work: Path, *args: str) -> dict[str, Any]:
+    return _cold(sys.executable, "-m", "cstograph", *args, "--store", _store_spec(work))
+
+
+def task_cold_members(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    return _cli(work, "members", str(args["org"]), "--year", str(MEMBERS_YEAR))
+
+
+def task_cold_relations(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    return _cli(work, "relations", "--object", str(args["org"]), "--year", str(MEMBERS_YEAR))
+
+
+def task_cold_timeline(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    return _cli(work, "timeline", str(args["org"]))
+
+
+def task_cold_snapshot(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    out = work / f"snapshot-{os.getpid()}.json"
+    return _cli(work, "snapshot", "--year", str(MEMBERS_YEAR), "--out", str(out))
+
+
+def task_cold_metrics(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    return _cli(work, "metrics", "--from", str(FIRST_YEAR), "--to", str(LAST_YEAR))
+
+
+def task_cold_rdflib(file: Path, work: Path, args: dict[str, Any]) -> dict[str, Any]:
+    return _cold(sys.executable, "-c", "import rdflib")
+
+
 WORKERS: dict[str, Callable[[Path, Path, dict[str, Any]], dict[str, Any]]] = {
+    "ingest-ours": task_ingest_ours,
+    "ingest-raphtory": task_ingest_raphtory,
+    "series-ours": task_series_ours,
+    "series-ours-parquet": task_series_ours_parquet,
+    "series-raphtory": task_series_raphtory,
+    "series-networkx": task_series_networkx,
+    "one-year-ours": task_one_year_ours,
+    "one-year-raphtory": task_one_year_raphtory,
+    "cold-members": task_cold_members,
+    "cold-relations": task_cold_relations,
+    "cold-timeline": task_cold_timeline,
+    "cold-snapshot": task_cold_snapshot,
+    "cold-metrics": task_cold_metrics,
+    "cold-rdflib": task_cold_rdflib,
     "load-rdflib": task_load_rdflib,
     "load-oxigraph": task_load_oxigraph,
     "ours": task_ours,
@@ -314,7 +632,7 @@ WORKERS: dict[str, Callable[[Path, Path, dict[str, Any]], dict[str, Any]]] = {
 
 def worker(task: str, file: Path, work: Path, args: dict[str, Any]) -> None:
     result = WORKERS[task](file, work, args)
-    result["rss_mb"] = _peak_mb()
+    result["rss_mb"] = max(_peak_mb(), result.pop("child_rss_mb", 0.0))
     print(json.dumps(result))
 
 
@@ -395,6 +713,9 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     phases = good[0].get("phases") or {}
     if phases:
         out["phases"] = {k: statistics.median(r["phases"][k] for r in good) for k in phases}
+    hashes = {r["hash"] for r in good if "hash" in r}
+    if hashes:
+        out["hash"] = ", ".join(sorted(hashes))  # one value when every run agrees
     for key in ("edges", "rows", "triples", "years", "estimated", "first call"):
         if key in good[0]:
             out[key] = (
@@ -414,6 +735,9 @@ def measure(size: int, options: argparse.Namespace, work: Path) -> dict[str, Any
     naive_years = options.naive_years or (len(YEARS) if size < 100_000 else 4)
     args = {"org": data["org"], "org_iri": data["org_iri"], "naive_years": naive_years}
     tasks = [t for t in options.tasks if t not in RDFLIB_TASKS or size <= options.rdflib_max]
+    if any(t in RACE_TASKS for t in tasks):
+        print("  loading the store and exporting the merged intervals ...", flush=True)
+        prepare_race(data, work)
     runs: dict[str, list[dict[str, Any]]] = {t: [] for t in tasks}
     slow = options.slow_runs or options.runs
     for run in range(options.runs):
@@ -479,6 +803,20 @@ LABELS = {
     "raphtory": "snapshots: raphtory (load edges + 37 windows counting edges)",
     "members-history": "members: History.members (median of 20)",
     "members-oxigraph": "members: SPARQL on Oxigraph store (median of 20)",
+    "ingest-ours": "ingest: Turtle to Oxigraph store + relation table (`cstograph load`)",
+    "ingest-raphtory": "ingest: raphtory loading the merged intervals from Parquet",
+    "series-ours": "series: ours, vectorised over the store's table (37 years)",
+    "series-ours-parquet": "series: ours, NumPy over the Parquet of merged intervals",
+    "series-raphtory": "series: raphtory, Parquet + 37 windows (count_edges, degree)",
+    "series-networkx": "series: networkx, 37 snapshots of the store (sweep)",
+    "one-year-ours": "one year: networkx graph of 2010 from the store (ours)",
+    "one-year-raphtory": "one year: raphtory window(2010).to_networkx()",
+    "cold-rdflib": 'cold: `python -c "import rdflib"`',
+    "cold-members": "cold: `cstograph members ORG --year 2010` on the store",
+    "cold-relations": "cold: `cstograph relations --object ORG --year 2010` on the store",
+    "cold-timeline": "cold: `cstograph timeline ORG` on the store",
+    "cold-snapshot": "cold: `cstograph snapshot --year 2010 --out FILE` on the store",
+    "cold-metrics": "cold: `cstograph metrics --from 1990 --to 2026` on the store",
 }
 
 
@@ -498,6 +836,8 @@ def _phases(result: dict[str, Any]) -> str:
         parts.append(f"{result['rows']} rows")
     if result.get("edges") is not None:
         parts.append(f"{result['edges']:,} edges")
+    if result.get("hash"):
+        parts.append(f"hash {result['hash']}")
     return "; ".join(parts) + "; " if parts else ""
 
 

@@ -5,6 +5,7 @@ and servers, no mocks."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -22,10 +23,12 @@ from rdflib.namespace import XSD
 from cstograph import run_query, stores
 from cstograph.cli.stores import register
 from cstograph.errors import DataFileError, NetworkRefusedError, StoreError
+from cstograph.index.table_history import TableHistory
 from cstograph.io import paths
 from cstograph.io.synth import write_turtle
 from cstograph.model.terms import PREFIXES
 from cstograph.query import named
+from cstograph.stores.oxigraph import INDEX, fingerprint
 from cstograph.stores.server import start_server
 
 from .conftest import DATA
@@ -266,6 +269,8 @@ def test_interrupted_load_leaves_the_store_intact(small_store, big_file, how):
     spec = f"oxigraph:{small_store}"
     before = stores.triple_count(spec)
     answer = rows(stores.open_graph(spec), MEMBERS_2007, native=True)
+    table = (small_store / INDEX / "meta.json").read_text(encoding="utf-8")
+    members = stores.open_history(spec).members("CSTO", year=2007)
     # The loader stops half-way through building the new store (the copy and this file in
     # it, not yet swapped in), writes the marker and waits while it exists: the signal comes
     # at that known point, however fast or slow the machine.
@@ -288,6 +293,12 @@ def test_interrupted_load_leaves_the_store_intact(small_store, big_file, how):
     assert process.returncode != 0
     assert stores.triple_count(spec) == before
     assert rows(stores.open_graph(spec), MEMBERS_2007, native=True) == answer
+    # the relation table inside the store is the one it had, and still matches it
+    assert (small_store / INDEX / "meta.json").read_text(encoding="utf-8") == table
+    assert json.loads(table)["fingerprint"] == fingerprint(small_store)
+    history = stores.open_history(spec)
+    assert isinstance(history, TableHistory)
+    assert history.members("CSTO", year=2007) == members
     # the next load removes whatever a killed one left, and works
     extra = small_store.parent / "extra.ttl"
     extra.write_text(EXTRA, encoding="utf-8")

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rdflib import URIRef
 
@@ -39,10 +39,13 @@ __all__ = [
     "bound_range",
     "bound_text",
     "grade",
+    "grade_rows",
     "graded",
     "occurrence_end",
     "parse_date_spec",
+    "possible_rows",
     "recorded_range",
+    "recorded_rows",
     "window",
     "year_span",
 ]
@@ -262,6 +265,76 @@ def in_effect(
     # or wholly after it (starting on or after its stop); certain when neither can happen.
     certain = possible and earliest_end > question.first and latest_start < question.stop
     return possible, certain
+
+
+def possible_rows(earliest_start: Any, latest_end: Any, question: Window | None) -> Any:
+    """:func:`in_effect`'s *possible*, for arrays of day numbers (``date.toordinal()``) of
+    many relations at once: a NumPy boolean array (``True`` everywhere without a question).
+    Every relation :func:`grade` grades in ``question`` is among these."""
+    import numpy as np
+
+    if question is None:
+        return np.ones(len(earliest_start), dtype=bool)
+    stop, first = question.stop.toordinal(), question.first.toordinal()
+    return (np.asarray(earliest_start) < stop) & (np.asarray(latest_end) > first)
+
+
+def recorded_rows(days: Any, precisions: Any, *, is_end: bool) -> tuple[Any, Any]:
+    """:func:`recorded_range` for arrays: the first and last day (``date.toordinal()``)
+    each stored bound's precision covers; ``days`` are day numbers (0 for no bound: an open
+    end), ``precisions`` codes 0, 1, 2 for day, month, year."""
+    import numpy as np
+
+    days = np.asarray(days, dtype=np.int64)
+    precisions = np.asarray(precisions)
+    epoch = date(1970, 1, 1).toordinal()
+    stamps = (days - epoch).astype("datetime64[D]")
+    month_end = (stamps.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    year_end = (stamps.astype("datetime64[Y]") + 1).astype("datetime64[D]")
+    nexts = (
+        np.where(
+            precisions == 2, year_end, np.where(precisions == 1, month_end, stamps + 1)
+        ).astype(np.int64)
+        + epoch
+    )
+    low, high = days.copy(), nexts - 1
+    missing = days == 0
+    none = FOREVER.toordinal() if is_end else BEGINNING.toordinal()
+    low[missing], high[missing] = none, none
+    return low, high
+
+
+#: The codes :func:`grade_rows` gives: not in effect, then each :class:`Grade` in order.
+NOT_IN_EFFECT, HELD_CODE, IMPRECISE_CODE, NOT_EXCLUDED_CODE = -1, 0, 1, 2
+
+
+def grade_rows(columns: Any, question: Window | None) -> Any:
+    """:func:`grade` for many relations at once: ``columns`` maps ``s_lo``, ``s_hi``,
+    ``e_lo``, ``e_hi`` (the bound ranges) and ``sp_lo``, ``sp_hi``, ``ep_lo``, ``ep_hi`` (the
+    stored bounds' periods) to arrays of day numbers (``date.toordinal()``); the result is
+    an ``int8`` array of :data:`HELD_CODE`, :data:`IMPRECISE_CODE`,
+    :data:`NOT_EXCLUDED_CODE` or :data:`NOT_IN_EFFECT`, row by row what :func:`grade` says.
+    """
+    import numpy as np
+
+    rows = len(columns["s_lo"])
+    if question is None:
+        return np.zeros(rows, dtype=np.int8)
+    stop, first = question.stop.toordinal(), question.first.toordinal()
+
+    def col(name: str) -> Any:
+        return np.asarray(columns[name])
+
+    possible = (col("s_lo") < stop) & (col("e_hi") > first)
+    certain = possible & (col("e_lo") > first) & (col("s_hi") < stop)
+    touches = ((col("sp_lo") < stop) & (col("sp_hi") >= first)) | (
+        (col("ep_lo") < stop) & (col("ep_hi") >= first)
+    )
+    codes = np.full(rows, NOT_IN_EFFECT, dtype=np.int8)
+    codes[possible] = NOT_EXCLUDED_CODE
+    codes[possible & touches] = IMPRECISE_CODE
+    codes[certain] = HELD_CODE
+    return codes
 
 
 class Grade(StrEnum):

@@ -79,7 +79,7 @@ class YearSnapshot:
         labels: dict[str, str],
     ) -> None:
         self.year = year
-        self.graph = graph
+        self._graph = graph
         self.within = within
         self.previous_members = previous_members
         self._labels = labels
@@ -103,13 +103,29 @@ class YearSnapshot:
                 if data["operator"]:
                     self.operated.setdefault(data["operator"], set()).add(v)
 
+    @property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """The year's snapshot."""
+        return self._graph
+
     def label(self, entity: str) -> str:
         """An entity's label, as the latest snapshot that had it gave it (else its id)."""
         return self._labels.get(entity, entity)
 
     def by_label(self, entities: Iterable[str]) -> list[str]:
-        """``entities`` in the order tables list them: by label."""
-        return sorted(entities, key=self.label)
+        """``entities`` in the order tables list them: by label, then id (two entities may
+        share a label)."""
+        return sorted(entities, key=lambda e: (self.label(e), e))
+
+    @property
+    def edges(self) -> int:
+        """The number of edges of the snapshot (one per relation)."""
+        return self.graph.number_of_edges()
+
+    def projection_counts(self) -> tuple[int, int, dict[str, int]]:
+        """The projection's number of states and of links, and each state's links."""
+        states = self.states
+        return len(states), states.number_of_edges(), dict(states.degree())
 
     @cached_property
     def states(self) -> nx.Graph[str]:
@@ -252,7 +268,7 @@ def relations(year: YearSnapshot) -> Values:
     tuple of (str, int)
         One pair: ``""`` (the whole graph) and the number of edges.
     """
-    yield "", year.graph.number_of_edges()
+    yield "", year.edges
 
 
 def russia_share(year: YearSnapshot) -> Values:
@@ -269,7 +285,7 @@ def russia_share(year: YearSnapshot) -> Values:
         One pair: ``""`` and the edges with Russia as subject, object or using state over
         all edges (0 when there are none).
     """
-    total = year.graph.number_of_edges()
+    total = year.edges
     yield "", year.involving_russia / total if total else 0.0
 
 
@@ -287,8 +303,11 @@ def density(year: YearSnapshot) -> Values:
         One pair: ``""`` and :func:`networkx.density` of the projection (linked pairs over
         possible pairs; 0 with fewer than two states).
     """
-    states = year.states
-    yield "", float(nx.density(states)) if len(states) > 1 else 0.0
+    states, links, _ = year.projection_counts()
+    if links == 0 or states <= 1:  # as networkx.density computes it
+        yield "", 0.0
+    else:
+        yield "", float(links / (states * (states - 1)) * 2)
 
 
 def degree_centrality(year: YearSnapshot) -> Values:
@@ -305,10 +324,12 @@ def degree_centrality(year: YearSnapshot) -> Values:
         Each state of the projection, by label, and its links over (states - 1)
         (:func:`networkx.degree_centrality`; none with fewer than two states).
     """
-    states = year.states
-    centrality = nx.degree_centrality(states) if len(states) > 1 else {}
-    for state in year.by_label(centrality):
-        yield state, float(centrality[state])
+    states, _, degrees = year.projection_counts()
+    if states <= 1:
+        return
+    scale = 1.0 / (states - 1.0)  # as networkx.degree_centrality computes it
+    for state in year.by_label(degrees):
+        yield state, float(degrees[state] * scale)
 
 
 # The registry ------------------------------------------------------------------------------
@@ -440,6 +461,15 @@ def iter_metrics(
     :func:`metrics_table`)."""
     chosen = _chosen(metrics)
     within = scope(history, [org]) if org is not None else None
+    from cstograph.index.table_history import TableHistory
+
+    if isinstance(history, TableHistory):  # counted over the table's columns, all years at once
+        from cstograph.analysis.series import table_years
+
+        for counted in table_years(history, start - 1, end, within):
+            if counted.year >= start:
+                yield _rows(counted, chosen)
+        return
     previous: dict[str, set[str]] = {}
     labels: dict[str, str] = {}  # kept across years: an organization may have left the graph
     for year, graph in snapshots(history, start - 1, end):

@@ -38,7 +38,7 @@ from cstograph.errors import InputError
 from cstograph.index.history import History, Relation
 from cstograph.index.names import MEMBERS_OF
 from cstograph.model.kinds import kind
-from cstograph.model.terms import CST, ORG, RDF, RDFS, SKOS, WD, short_name
+from cstograph.model.terms import CST, ORG, RDF, short_name
 from cstograph.temporal import Grade, graded, window
 
 if TYPE_CHECKING:
@@ -50,19 +50,6 @@ __all__ = ["data_span", "node_attributes", "scope", "snapshot", "whole_span"]
 # Node and edge attributes --------------------------------------------------------------------
 
 
-def _most_specific(graph: Any, classes: set[URIRef]) -> URIRef | None:
-    """The class of ``classes`` that no other one is a subclass of; ties broken by name."""
-    if not classes:
-        return None
-    supers: set[URIRef] = set()
-    for cls in classes:
-        for parent in graph.transitive_objects(cls, RDFS.subClassOf):
-            if parent != cls and isinstance(parent, URIRef):
-                supers.add(parent)
-    best = sorted(classes - supers) or sorted(classes)
-    return best[0]
-
-
 def node_attributes(history: History, entity_id: str) -> dict[str, str]:
     """The attributes of an entity's node: ``label``, ``class``, ``type`` and ``qid``.
 
@@ -72,39 +59,7 @@ def node_attributes(history: History, entity_id: str) -> dict[str, str]:
     >>> node_attributes(History(load()), "cs:russia")
     {'label': 'Russia', 'class': 'cst:State', 'type': 'state', 'qid': 'Q159'}
     """
-    return _NodeAttributes(history)(entity_id)
-
-
-class _NodeAttributes:
-    """:func:`node_attributes`, remembering the class and type of each set of rdf:types
-    (a large graph has many nodes but few distinct sets)."""
-
-    def __init__(self, history: History) -> None:
-        self.history = history
-        self._classes: dict[frozenset[URIRef], tuple[str, str]] = {}
-
-    def __call__(self, entity_id: str, label: str | None = None) -> dict[str, str]:
-        history, graph = self.history, self.history.graph
-        node = history.iri(entity_id)
-        types = frozenset(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))
-        found = self._classes.get(types)
-        if found is None:
-            ours = {t for t in types if str(t).startswith(str(CST._NS))}
-            cls = _most_specific(graph, ours or set(types))
-            found = self._classes[types] = (
-                (short_name(cls), history.label(cls)) if cls is not None else ("", "")
-            )
-        qids = sorted(
-            str(m)[len(str(WD)) :]
-            for m in graph.objects(node, SKOS.exactMatch)
-            if str(m).startswith(str(WD))
-        )
-        return {
-            "label": label if label is not None else history.label(node),
-            "class": found[0],
-            "type": found[1],
-            "qid": qids[0] if qids else "",
-        }
+    return history.node_attributes(entity_id)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -224,6 +179,18 @@ def snapshot(
     if year is not None and on is not None:
         raise InputError("give year or on, not both")
     question = window(year=year, on=on)
+    from cstograph.index.table_history import TableHistory
+
+    if isinstance(history, TableHistory):  # from the table's columns, no record per relation
+        from cstograph.analysis.series import table_snapshot
+
+        if kinds is not None:
+            for name in sorted(kinds):
+                kind(name)  # unknown names fail here
+        within = scope(history, orgs) if orgs is not None else None
+        graph = table_snapshot(history, question, kinds=kinds, within=within, possible=possible)
+        _describe(graph, question, int(year) if year is not None else None)
+        return graph
     sweep = _Sweep(history)
     for relation in _pool(history, kinds, orgs):
         found = graded(relation, question)
@@ -306,7 +273,7 @@ class _Sweep:
         self._pred: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
         self._degree: dict[str, int] = {}
         self._attributes: dict[str, dict[str, str]] = {}  # node attributes, made once
-        self._describe = _NodeAttributes(history)
+        self._describe = history.node_attributes
         self._edges: dict[str, dict[str, Any]] = {}  # relation id -> its current attrs
         self._role_ids: dict[URIRef | None, str] = {None: ""}
         # what this year already copied: succ and pred entries, keydicts by (u, v)

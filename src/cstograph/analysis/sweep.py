@@ -46,6 +46,10 @@ def snapshots(
     nodes and edges raises ``NetworkXError``), and its attribute dicts must be read, not
     changed. ``graph.copy()`` gives an ordinary graph of one's own to change.
 
+    Over a relation table (:class:`~cstograph.index.table_history.TableHistory`) the first
+    year's graph is built from the columns when the caller asks for it, and the sweep makes
+    the others only if the caller asks for a second year (the same graphs).
+
     Examples
     --------
     >>> from cstograph import load
@@ -58,6 +62,38 @@ def snapshots(
     """
     if not 1 <= start <= end <= 9998:
         raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
+    from cstograph.index.table_history import TableHistory
+
+    if isinstance(history, TableHistory):
+        # the first year from the table's columns, built when asked for: a caller that stops
+        # there pays for one year; the sweep, which must read every relation first, makes
+        # the others (for 37 years at 100k relations it took 14-23 s where 37 graphs built
+        # from the columns took 67 s, same machine and run)
+        from cstograph.analysis.series import table_snapshot
+        from cstograph.analysis.snapshot import scope
+
+        within = scope(history, orgs) if orgs is not None else None
+        graph = table_snapshot(
+            history, window(year=start), kinds=kinds, within=within, possible=possible
+        )
+        _describe(graph, window(year=start), start)
+        yield start, nx.freeze(graph)
+        if start == end:
+            return
+        start += 1
+    yield from _swept(history, start, end, kinds=kinds, orgs=orgs, possible=possible)
+
+
+def _swept(
+    history: History,
+    start: int,
+    end: int,
+    *,
+    kinds: Collection[str] | None,
+    orgs: Iterable[str] | None,
+    possible: bool,
+) -> Iterator[tuple[int, nx.MultiDiGraph[str]]]:
+    """:func:`snapshots` by one sweep over the relation records."""
     # one (relation, span) entry per relation, in the list of each year its state changes;
     # relations share spans (a million relations have a few thousand)
     boundaries: dict[int, list[tuple[Relation, YearSpan]]] = defaultdict(list)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -34,6 +34,7 @@ __all__ = [
     "history_from_endpoint",
     "history_from_file",
     "history_from_store",
+    "history_from_triples",
     "load_history",
 ]
 
@@ -172,6 +173,38 @@ def load_history(
         allow_network=allow_network,
     )
     return History(graph, claims=claims)
+
+
+def history_from_triples(
+    sources: Iterable[Iterable[Any]], *, typed_strings: bool = False, claims: str = "preferred"
+) -> History | None:
+    """The interval index of pyoxigraph triples (one iterable per file or store), read by
+    the streaming reader; ``None`` when they cannot be read node by node (a relation node in
+    pieces: see :mod:`cstograph.index.stream`), for the caller to read them another way.
+
+    Examples
+    --------
+    >>> from cstograph.io import paths
+    >>> files = [paths.ontology_file(), *paths.graph_files()]
+    >>> history_from_triples([grouped(files)]).members("CSTO", year=2007)[0].subject.label
+    'Armenia'
+    """
+    reader = Reader(typed_strings=typed_strings)
+    if read_all(reader, sources):
+        return _history(reader, claims)
+    return None
+
+
+def grouped(files: Iterable[Path], *, allow_network: bool = False) -> list[Any]:
+    """The triples of several (small) files, each subject's together, in the files' order
+    otherwise: a relation node written in two files (as the shipped graph writes some) is
+    read in one piece. Blank nodes are renamed apart per file."""
+    triples = [t for path in files for t in oxigraph_triples(path, allow_network=allow_network)]
+    order: dict[Any, int] = {}
+    for t in triples:
+        order.setdefault(t.subject, len(order))
+    triples.sort(key=lambda t: order[t.subject])
+    return triples
 
 
 def _history(reader: Reader, claims: str) -> History:

@@ -97,7 +97,6 @@ def find_conflicts(source: Graph | History, entity: str | None = None) -> list[C
     else:
         history, graph = build_index(source, claims="all"), source
     wanted = history.resolve(entity).id if entity else None
-    relations = {r.id: r for r in history.all_relations()}
     neighbours: dict[URIRef, set[URIRef]] = {}
     for a, b in graph.subject_objects(CST.conflictsWith):
         if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
@@ -118,7 +117,7 @@ def find_conflicts(source: Graph | History, entity: str | None = None) -> list[C
         claims = []
         for node in sorted(component):
             key = short_name(node)
-            record = relations.get(key) or history.event(node)
+            record = history.relation(key) or history.event(node)
             reason = graph.value(node, CST.preferenceReason)
             claims.append(Claim(record, record.preferred, str(reason) if reason else None))
         claims.sort(key=lambda c: (c.preferred is not True, c.record.start, c.record.id))

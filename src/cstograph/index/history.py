@@ -14,7 +14,7 @@ but nothing may rely on them: read those from the store (:func:`cstograph.load`)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -86,9 +86,9 @@ class History:
     ) -> None:
         if claims not in CLAIMS:
             raise InputError(f"unknown claims setting {claims!r}; use one of {', '.join(CLAIMS)}")
-        self.graph = graph
+        self._graph = graph
         self.claims = claims
-        self.reader = GraphReader(graph)
+        self._reader = GraphReader(graph)
         read = self.reader.relations() if relations is None else relations
         self._relations: list[Relation] = sorted(
             (r for r in read if claims == "all" or r.preferred is not False),
@@ -100,8 +100,18 @@ class History:
                 if entity is not None:
                     self._by_entity[entity.id].append(relation)
         self.names = NameIndex(graph, self.label)
+        self._by_id: dict[str, Relation] | None = None
+        self._describer: Callable[[str, str | None], dict[str, str]] | None = None
 
-    # reading the graph ---------------------------------------------------------------------
+    @property
+    def graph(self) -> Graph:
+        """The graph of entities, sources and events (see the module docstring)."""
+        return self._graph
+
+    @property
+    def reader(self) -> GraphReader:
+        """The rdflib reader of :attr:`graph` (labels, events)."""
+        return self._reader
 
     # reading the graph ---------------------------------------------------------------------
 
@@ -141,8 +151,7 @@ class History:
         if role.casefold() == "all":
             return None
         wanted = role.casefold().replace("-", " ").replace("_", " ")
-        known = {r._role_iri for r in self._relations if r._role_iri is not None}
-        known |= set(MEMBER_ROLES)
+        known = self._role_iris() | set(MEMBER_ROLES)
         for iri in known:
             names = {self.label(iri).casefold(), str(iri).rsplit("#", 1)[-1].casefold()}
             names |= {n.replace("/", " ") for n in names}
@@ -153,11 +162,40 @@ class History:
         options = ", ".join(sorted({self.label(i) for i in known}))
         raise InputError(f"unknown role {role!r}; roles: {options}, all")
 
+    def _role_iris(self) -> set[URIRef]:
+        """The roles of the index's relations."""
+        return {r._role_iri for r in self._relations if r._role_iri is not None}
+
+    # where questions look: the relations of an entity, or all ------------------------------
+
+    def _of_entity(
+        self, entity_id: str, kind: str | None = None, question: Window | None = None
+    ) -> list[Relation]:
+        """Every relation whose subject, object or operator is the entity, by start (an
+        index may leave out those of another ``kind`` or that cannot touch ``question``)."""
+        return self._by_entity.get(entity_id, [])
+
+    def _candidates(self, kind: str | None, question: Window | None) -> Iterable[Relation]:
+        """The relations ``relations`` filters when no entity is given: all of them (an
+        index may leave out those of another kind or that cannot touch ``question``)."""
+        return self._relations
+
+    def _events_of(self, node: URIRef) -> Iterable[Event]:
+        """The events that name ``node``."""
+        return self.reader.events_of(node, claims=self.claims)
+
     # questions -----------------------------------------------------------------------------
 
     def all_relations(self) -> list[Relation]:
         """Every relation of the index, sorted by start, each marked certain."""
         return list(self._relations)
+
+    def relation(self, relation_id: str) -> Relation | None:
+        """The relation with this id (``cs:csto-armenia``), or None when the index has none
+        (or leaves it out: a claim not preferred, unless ``claims="all"``)."""
+        if self._by_id is None:
+            self._by_id = {r.id: r for r in self._relations}
+        return self._by_id.get(relation_id)
 
     def select(
         self, relations: Iterable[Relation], question: Window | None, possible: bool = False
@@ -204,11 +242,24 @@ class History:
         if kind is not None:
             known_kind(kind)  # unknown names fail here
         question = window(year=year, on=on, between=between)
-        pool: Iterable[Relation] = self._relations
         subject_id = self.resolve(subject).id if subject else None
         object_id = self.resolve(object).id if object else None
+        return self._relations_in(kind, subject_id, object_id, question, possible)
+
+    def _relations_in(
+        self,
+        kind: str | None,
+        subject_id: str | None,
+        object_id: str | None,
+        question: Window | None,
+        possible: bool,
+    ) -> list[Relation]:
+        """:meth:`relations` of entities given by id and a window already built."""
+        pool: Iterable[Relation]
         if subject_id or object_id:  # the entity index holds every relation of an entity
-            pool = self._by_entity.get(subject_id or object_id or "", [])
+            pool = self._of_entity(subject_id or object_id or "", kind, question)
+        else:
+            pool = self._candidates(kind, question)
         found = [
             r
             for r in pool
@@ -281,11 +332,9 @@ class History:
         target = self.resolve(entity)
         node = self.iri(target.id)
         items: list[Relation | Event] = list(
-            self.select(self._by_entity.get(target.id, []), question, possible)
+            self.select(self._of_entity(target.id), question, possible)
         )
-        items.extend(
-            select_events(self.reader.events_of(node, claims=self.claims), question, possible)
-        )
+        items.extend(select_events(self._events_of(node), question, possible))
         return sorted(items, key=lambda x: (x.start, 0 if isinstance(x, Event) else 1, x.id))
 
     def events(
@@ -321,6 +370,16 @@ class History:
             org=org,
             possible=possible,
         )
+
+    def node_attributes(self, entity_id: str, label: str | None = None) -> dict[str, str]:
+        """The attributes of an entity's snapshot node (``label``, ``class``, ``type``,
+        ``qid``: :func:`cstograph.analysis.snapshot.node_attributes`); ``label`` when the
+        caller knows it already."""
+        if self._describer is None:
+            from cstograph.index.nodes import NodeAttributes
+
+            self._describer = NodeAttributes(self)
+        return self._describer(entity_id, label)
 
     def iri(self, short: str) -> URIRef:
         """The IRI of an entity id as records give it (``cs:russia``)."""
@@ -371,13 +430,9 @@ class History:
 
         def state(t: str | int | date) -> dict[tuple[str, str, str], list[Relation]]:
             found = defaultdict(list)
-            pool = [
-                r
-                for r in self.relations(None, object=org_id)
-                if (kinds is None or r.kind in kinds) and (among is None or r.id in among)
-            ]
-            for r in self.select(pool, question(t), possible):
-                found[(negates.get(r.kind, r.kind), r.subject.id, r.object.id)].append(r)
+            for r in self._relations_in(None, None, org_id, question(t), possible):
+                if (kinds is None or r.kind in kinds) and (among is None or r.id in among):
+                    found[(negates.get(r.kind, r.kind), r.subject.id, r.object.id)].append(r)
             return found
 
         def roles(relations: list[Relation]) -> list[str]:

@@ -27,7 +27,7 @@ from cstograph.errors import UnknownEntityError
 from cstograph.model.kinds import KINDS
 from cstograph.model.terms import CS, CST, EVENT_CLASSES, ORG, PROV, RDF, RDFS, WD, short_name
 
-__all__ = ["GROUPS", "MEMBERS_OF", "NameIndex", "name_key"]
+__all__ = ["GROUPS", "MEMBERS_OF", "NameIndex", "latin_key", "lookups", "name_key", "suggest"]
 
 
 #: Groups of entities a question may ask for, each with the classes (and their subclasses)
@@ -76,8 +76,12 @@ def name_key(text: str) -> str:
     >>> name_key("Ministry of Defence") == name_key("ministry of defense")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose (most names: a million in a large graph)
+        plain = folded
+    else:
+        decomposed = unicodedata.normalize("NFKD", folded)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = _DELETED.sub("", plain)
     words = _SEPARATORS.sub(" ", plain).split()
     if len(words) > 1 and words[0] == "the":
@@ -88,11 +92,25 @@ def name_key(text: str) -> str:
     return key
 
 
-def _latin(text: str) -> str:
+def latin_key(text: str) -> str:
     """A name's Latin transliteration (Cyrillic and other scripts), as a key."""
     from anyascii import anyascii
 
     return name_key(anyascii(text))
+
+
+def lookups(name: str) -> list[tuple[str, str]]:
+    """Where :meth:`NameIndex.resolve` looks a name up, in order: (table, key) pairs over
+    the tables ``names``, ``compact``, ``latin`` and ``surnames``; the first table with
+    entities under its key answers."""
+    key = name_key(name)
+    return [
+        ("names", name.strip().casefold()),
+        ("names", key),
+        ("compact", key.replace(" ", "")),
+        ("latin", latin_key(name)),
+        ("surnames", key),
+    ]
 
 
 class NameIndex:
@@ -163,7 +181,7 @@ class NameIndex:
                     compact[name_key(text).replace(" ", "")].add(node)
                 for text in labels:
                     if not text.isascii():
-                        latin[_latin(text)].add(node)
+                        latin[latin_key(text)].add(node)
                 if "person" in self._groups[node]:
                     for text in labels:
                         words = name_key(text).split()
@@ -198,15 +216,15 @@ class NameIndex:
     # finding -------------------------------------------------------------------------------
 
     def _candidates(self, name: str) -> set[URIRef]:
-        names = self.names()
-        for table, key in (
-            (names, name.strip().casefold()),
-            (names, name_key(name)),
-            (self._compact, name_key(name).replace(" ", "")),
-            (self._latin, _latin(name)),
-            (self._surnames, name_key(name)),
-        ):
-            found = table.get(key)
+        self.names()
+        tables = {
+            "names": self._names or {},
+            "compact": self._compact,
+            "latin": self._latin,
+            "surnames": self._surnames,
+        }
+        for table, key in lookups(name):
+            found = tables[table].get(key)
             if found:
                 return found
         return set()
@@ -251,21 +269,35 @@ class NameIndex:
     ) -> list[str]:
         """Labels of the entities whose names come closest to ``name`` (rapidfuzz ranking),
         only of the groups ``among`` when given."""
-        from rapidfuzz import fuzz, process
+        return suggest(self.names(), self.groups, self.label, name, among=among, limit=limit)
 
-        names = self.names()
-        choices = {
-            key: nodes
-            for key, nodes in names.items()
-            if among is None or any(self.groups(n) & set(among) for n in nodes)
-        }
-        ranked = process.extract(
-            name_key(name), list(choices), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=75
-        )
-        labels: list[str] = []
-        for key, _score, _index in ranked:
-            for node in sorted(choices[key]):
-                label = self.label(node)
-                if label not in labels:
-                    labels.append(label)
-        return labels[:limit]
+
+def suggest(
+    names: dict[str, set[URIRef]],
+    groups: Callable[[URIRef], set[str]],
+    label: Callable[[URIRef], str],
+    name: str,
+    *,
+    among: Collection[str] | None = None,
+    limit: int = 4,
+) -> list[str]:
+    """Labels of the entities whose names (``names``: by :func:`name_key`) come closest to
+    ``name`` (rapidfuzz ranking), only of the groups ``among`` when given; ``groups`` and
+    ``label`` say an entity's groups and label (:meth:`NameIndex.suggest`)."""
+    from rapidfuzz import fuzz, process
+
+    choices = {
+        key: nodes
+        for key, nodes in names.items()
+        if among is None or any(groups(n) & set(among) for n in nodes)
+    }
+    ranked = process.extract(
+        name_key(name), list(choices), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=75
+    )
+    labels: list[str] = []
+    for key, _score, _index in ranked:
+        for node in sorted(choices[key]):
+            text = label(node)
+            if text not in labels:
+                labels.append(text)
+    return labels[:limit]

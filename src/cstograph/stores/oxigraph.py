@@ -34,10 +34,13 @@ if TYPE_CHECKING:
 
     from cstograph.index.history import History
 
-__all__ = ["BACKEND", "OxigraphBackend", "graph_over", "open_read_only"]
+__all__ = ["BACKEND", "INDEX", "OxigraphBackend", "fingerprint", "graph_over", "open_read_only"]
 
 #: Files at least this big go through their own ``bulk_load`` call (parsed in Rust).
 _BULK_FILE_SIZE = 16 * 1024 * 1024
+
+#: The directory of the relation table inside a store (:mod:`cstograph.index.table`).
+INDEX = "cstograph-index"
 
 
 class OxigraphBackend:
@@ -67,11 +70,9 @@ class OxigraphBackend:
         timeout: float,
         claims: str,
     ) -> History:
-        """From the store's quads, without an rdflib view of the store."""
-        from cstograph.index.build import build_index
-
+        """From the store's relation table (:func:`persisted_history`)."""
         refuse_extra_files(spec, files)
-        return build_index(open_read_only(_directory(spec)), claims=claims)
+        return persisted_history(_directory(spec), claims=claims)
 
     def count(self, spec: StoreSpec, *, timeout: float) -> int:
         """Quads in the store (every triple :meth:`load` writes is in the default graph)."""
@@ -125,6 +126,15 @@ def open_read_only(path: Path) -> pyoxigraph.Store:
     """
     import pyoxigraph
 
+    _check(path)
+    try:
+        return pyoxigraph.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"oxigraph:{path}: cannot open: {one_line(exc)}") from None
+
+
+def _check(path: Path) -> None:
+    """Recover a half swap of ``path``; raise :class:`StoreError` when there is no store."""
     swap.recover(path)
     if not path.exists():
         raise StoreError(
@@ -133,10 +143,6 @@ def open_read_only(path: Path) -> pyoxigraph.Store:
         )
     if not (path / "CURRENT").is_file():
         raise StoreError(f"oxigraph:{path}: not an Oxigraph store (no CURRENT file)")
-    try:
-        return pyoxigraph.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"oxigraph:{path}: cannot open: {one_line(exc)}") from None
 
 
 def graph_over(ox_store: pyoxigraph.Store) -> Graph:
@@ -153,8 +159,98 @@ def graph_over(ox_store: pyoxigraph.Store) -> Graph:
     return bind_prefixes(graph)
 
 
+def fingerprint(path: Path) -> str:
+    """What identifies the state of the store in ``path``: RocksDB's ``CURRENT`` pointer and
+    the names and sizes of its manifest, table and write-ahead log files. Opening the store
+    read-only (every read here, ``oxigraph serve-read-only``) changes none of them; any
+    write does (a new log, table or manifest file, or a longer log), and so does opening it
+    for writing, even with nothing written (a false alarm that only costs a rebuild)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        digest.update((path / "CURRENT").read_bytes())
+        for entry in sorted(os.scandir(path), key=lambda e: e.name):
+            name = entry.name
+            if name.startswith("MANIFEST-") or name.endswith((".sst", ".log")):
+                digest.update(f"{name} {entry.stat().st_size}\n".encode())
+    except OSError as exc:
+        raise StoreError(f"oxigraph:{path}: cannot read: {one_line(exc)}") from None
+    return digest.hexdigest()
+
+
+def persisted_history(path: Path, *, claims: str = "preferred") -> History:
+    """The interval index of the store in ``path``, from the relation table ``load`` wrote
+    into it (:class:`cstograph.index.table_history.TableHistory`).
+
+    A store without a table (built before there was one), or whose table was built from
+    another state of the store (it was written behind cstograph's back: ``oxigraph load``, a
+    read-write server, pyoxigraph), is indexed from its quads again and the new table is
+    written in place (atomically: readers see the old table or the new one), unless a load
+    holds the store or the directory is not writable: then the answer comes from the index
+    just built, and the next run tries again.
+
+    Raises
+    ------
+    StoreError
+        No store there, or it cannot be read.
+    """
+    from cstograph.index.table import StaleTableError, open_table
+    from cstograph.index.table_history import TableHistory
+
+    _check(path)
+    try:
+        table = open_table(path / INDEX, fingerprint(path))
+    except StaleTableError:
+        return _reindex(path, claims)
+    return TableHistory(table, lambda: graph_over(open_read_only(path)), claims=claims)
+
+
+def _reindex(path: Path, claims: str) -> History:
+    """:func:`persisted_history` of a store whose table is missing or stale."""
+    from cstograph.errors import InputError
+    from cstograph.index.build import build_index
+    from cstograph.index.history import History
+    from cstograph.index.table import open_table, write_table
+    from cstograph.index.table_history import TableHistory
+    from cstograph.io.files import directory_aside
+
+    before = fingerprint(path)
+    everything = build_index(open_read_only(path), claims="all")
+    try:
+        with swap.locked(path, f"oxigraph:{path}"):
+            if fingerprint(path) == before:
+                with directory_aside(path / INDEX) as aside:
+                    write_table(aside, everything, before)
+                table = open_table(path / INDEX, before)
+                return TableHistory(table, lambda: graph_over(open_read_only(path)), claims=claims)
+    except (StoreError, InputError, OSError):
+        pass  # a load is running, or the directory cannot be written: answer all the same
+    return History(everything.graph, claims=claims, relations=everything.all_relations())
+
+
+def _index(aside: Path, exists: bool, files: list[Path]) -> None:
+    """Write the relation table of the store just built in ``aside``: for a new store from
+    the files, by the streaming reader (the small files' triples grouped by subject, so that
+    a relation node written in two files is read in one piece); from the store's quads for
+    a store extended, or when the files cannot be read node by node."""
+    from cstograph.index.build import build_index, grouped, history_from_triples
+    from cstograph.index.stream import oxigraph_triples
+    from cstograph.index.table import write_table
+
+    everything = None
+    if not exists:
+        small = [p for p in files if p.stat().st_size < _BULK_FILE_SIZE]
+        large = (oxigraph_triples(p) for p in files if p not in small)
+        everything = history_from_triples([grouped(small), *large], claims="all")
+    if everything is None:
+        everything = build_index(open_read_only(aside), claims="all")
+    write_table(aside / INDEX, everything, fingerprint(aside))
+
+
 def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: LoadReport) -> None:
-    """Copy the store at ``target`` (if it ``exists``) to ``aside`` and bulk-load ``files``."""
+    """Copy the store at ``target`` (if it ``exists``) to ``aside``, bulk-load ``files`` and
+    write the relation table of the result into it."""
     import pyoxigraph
 
     if exists:
@@ -185,6 +281,7 @@ def _build(aside: Path, target: Path, exists: bool, files: list[Path], report: L
     report.triples_after = len(building)
     del building
     gc.collect()  # close RocksDB before the swap
+    _index(aside, exists, files)
 
 
 def _test_pause_point() -> None:

@@ -221,7 +221,7 @@ def test_search_describes_events_and_entities(history):
         for m in search(history, "peacekeeping kazakhstan", kinds={"event"})
         if m.id == "cs:event-operation-csto-kazakhstan-2022"
     ]
-    assert operation.description == "operation, 2022-01-06 to 2022-01-19"
+    assert operation.description == "operation, 2022-01-06 until 2022-01-20"  # half-open
     (sco,) = search(history, "SCO", kinds={"organization"}, limit=1)
     assert sco.description == "international organization, from 2001-06-15; Wikidata Q485207"
     (kant,) = search(history, "Kant", kinds={"base"}, limit=1)
@@ -316,7 +316,10 @@ def test_events_in_2022(history):
         "cs:event-request-kazakhstan-2022",
         "cs:event-decision-csc-kazakhstan-2022",
         "cs:event-operation-csto-kazakhstan-2022",
+        "cs:event-csc-session-2022-moscow",
         "cs:event-request-armenia-2022",
+        "cs:event-exercise-interaction-2022",
+        "cs:event-csc-session-2022-yerevan",
     ]
 
 
@@ -337,8 +340,9 @@ def test_an_event_without_an_end_is_a_point(history):
 
 def test_an_event_with_an_end_spans_a_half_open_interval(history):
     operation = "cs:event-operation-csto-kazakhstan-2022"
-    assert operation in {e.id for e in history.events(on="2022-01-18")}
-    assert operation not in {e.id for e in history.events(on="2022-01-19")}
+    # withdrawal completed on 19 January: stored end 2022-01-20, the day after
+    assert operation in {e.id for e in history.events(on="2022-01-19")}
+    assert operation not in {e.id for e in history.events(on="2022-01-20")}
 
 
 def test_a_year_precise_event_is_imprecise_on_a_day_of_its_year(history):
@@ -370,6 +374,7 @@ def test_events_by_type_participant_and_org(history, graph):
         "cs:event-decision-csc-kazakhstan-2022",
         "cs:event-operation-csto-kazakhstan-2022",
         "cs:event-request-armenia-2022",
+        "cs:event-csc-session-2022-yerevan",  # the Council met in Yerevan in November
     }
 
 

@@ -123,7 +123,7 @@ def events(
     >>> from cstograph.index.history import History
     >>> history = History(load())
     >>> [e.id for e in events(history, year=2022, type="operation", org="CSTO")]
-    ['cs:event-operation-csto-kazakhstan-2022']
+    ['cs:event-operation-csto-kazakhstan-2022', 'cs:event-exercise-interaction-2022']
     """
     question = window(year=year, on=on, between=between)
     cls = event_type(history, type) if type is not None else None

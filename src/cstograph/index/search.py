@@ -283,6 +283,6 @@ def _match(
         event = history.event(item)
         when = _when(event.start, event.start_precision, event.start_qualifier)
         if event.end is not None:
-            when += f" to {_when(event.end, event.end_precision, event.end_qualifier)}"
+            when += f" until {_when(event.end, event.end_precision, event.end_qualifier)}"
         return Match(kind, event.id, event.label, f"{event.type}, {when}", score)
     return Match(kind, short_name(item), history.label(item), describe(history, item), score)

@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 #: The format version: a table of another version is rebuilt.
-VERSION = 1
+VERSION = 2  # 2: sources carry url, issued date and kind
 #: Precision names by code.
 PRECISIONS: tuple[str, ...] = ("day", "month", "year")
 _PRECISION_CODE = {name: i for i, name in enumerate(PRECISIONS)}
@@ -350,7 +350,10 @@ def write_table(
                 [
                     r.id,
                     r.label,
-                    [[s.id, s.title, s.locator, s.note] for s in r.sources],
+                    [
+                        [s.id, s.title, s.locator, s.note, s.url, s.issued, s.kind]
+                        for s in r.sources
+                    ],
                     r.unit,
                     None
                     if personnel is None

@@ -280,8 +280,15 @@ def report(
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
+    from cstograph.explore.page import write_explorer
+
     written = build_report(
-        out, start=first, end=last, progress=progress, graph=open_data(data, allow_network)
+        out,
+        start=first,
+        end=last,
+        progress=progress,
+        graph=open_data(data, allow_network),
+        explorer=write_explorer,
     )
     click.echo(f"Wrote {len(written)} files into {out}:")
     for path in written:

@@ -34,6 +34,7 @@ The hierarchy::
     │   └── StoreSpecError             2 (also a StoreError)
     ├── NotValidError                  1
     └── StoreError                     3
+        ├── StaleTableError            3 (a store's relation table to rebuild)
         └── StoreSpecError
 
 The command line turns any of them into ``Error: <one line>`` and the class's
@@ -67,6 +68,7 @@ __all__ = [
     "PlotFormatError",
     "QueryError",
     "RangeError",
+    "StaleTableError",
     "StoreError",
     "StoreSpecError",
     "UnknownEntityError",
@@ -204,3 +206,8 @@ def one_line(exc: BaseException) -> str:
     ('disk full', 'TimeoutError')
     """
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class StaleTableError(StoreError):
+    """A store's relation table is missing, of another version, unreadable, or built from
+    another state of the store than the one expected (exit code 3)."""

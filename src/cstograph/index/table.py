@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cstograph.errors import StoreError
+from cstograph.errors import StaleTableError
 from cstograph.temporal import recorded_rows
 
 if TYPE_CHECKING:
@@ -131,11 +131,6 @@ FILES: tuple[str, ...] = (
         for end in (".keys.blob", ".keys.offsets.npy", ".values.npy")
     ),
 )
-
-
-class StaleTableError(StoreError):
-    """The table is missing, of another version, unreadable, or built from another state of
-    the store than the one expected."""
 
 
 # String columns ------------------------------------------------------------------------------

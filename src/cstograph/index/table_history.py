@@ -72,6 +72,16 @@ class TableNames:
         hint = f"; did you mean {', '.join(labels)}?" if labels else ""
         raise UnknownEntityError(f"no entity is called {name!r}{hint}")
 
+    def entity_keys(self) -> dict[URIRef, set[str]]:
+        """As :meth:`NameIndex.entity_keys`: every entity with the keys that find it."""
+        iris = self.table.strings("iri")
+        found: dict[URIRef, set[str]] = {}
+        for table in ("names", "compact", "latin"):
+            lookup = self.table.lookup(f"name_{table}")
+            for i in range(len(lookup.keys)):
+                found.setdefault(URIRef(iris[int(lookup.values[i])]), set()).add(lookup.keys[i])
+        return found
+
     def names(self) -> dict[str, set[URIRef]]:
         """Every name by its key, with the entities it names (for suggestions: reads the
         whole name table)."""

@@ -55,7 +55,8 @@ def run_named(
     >>> from cstograph.temporal import window
     >>> graph = load()
     >>> query = named_queries()["office-holders"]
-    >>> rows = run_named(graph, query, {}, window(year=2019))
+    >>> post = {"post": graph.namespace_manager.expand_curie("cs:post-csto-secretary-general")}
+    >>> rows = run_named(graph, query, post, window(year=2019))
     >>> sorted({(str(row.holder).rsplit("/", 1)[1], str(row.grade)) for row in rows})
     [('valery-semerikov', 'held')]
     """

@@ -195,7 +195,8 @@ def persisted_history(path: Path, *, claims: str = "preferred") -> History:
     StoreError
         No store there, or it cannot be read.
     """
-    from cstograph.index.table import StaleTableError, open_table
+    from cstograph.errors import StaleTableError
+    from cstograph.index.table import open_table
     from cstograph.index.table_history import TableHistory
 
     _check(path)

@@ -84,6 +84,29 @@ def test_split_relation_falls_back(tmp_path: Path) -> None:
     assert "cs:m1" in {r.id for r in fast.all_relations()}
 
 
+def test_a_node_split_in_a_stream_not_grouped_by_subject_is_irregular() -> None:
+    """An endpoint's CONSTRUCT (Virtuoso's, under load) may send a relation node's subject
+    after other nodes' triples: the stream reader hands the graph to rdflib instead of
+    calling the node incomplete."""
+    import pyoxigraph as ox
+
+    from cstograph.index.stream import Reader, read_all
+
+    cs, org = "https://w3id.org/cstograph/id/", "http://www.w3.org/ns/org#"
+    text = (
+        f"<{cs}m1> <{RDF.type}> <{CST.AllianceMembership}> .\n"
+        f"<{cs}m1> <{org}organization> <{cs}csto> .\n"
+        f'<{cs}m1> <https://schema.org/startDate> "2001-02-03"^^<{XSD_DATE}> .\n'
+        f"<{cs}m1> <{org}role> <{CST.FullMember}> .\n"
+        f"<{cs}russia> <{RDFS.label}> \"Russia\" .\n"
+        f"<{cs}m1> <{org}member> <{cs}russia> .\n"
+    )
+    parsed = ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)
+    assert read_all(Reader(), [parsed]) is False
+
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
 PREFIXES = (
     "@prefix cs: <https://w3id.org/cstograph/id/> .\n"
     "@prefix cst: <https://w3id.org/cstograph/ontology#> .\n"

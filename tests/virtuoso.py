@@ -74,6 +74,21 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _lines(path: Path) -> int:
+    """Triples in an N-Triples file (one per non-blank line)."""
+    with path.open(encoding="utf-8") as stream:
+        return sum(1 for line in stream if line.strip() and not line.startswith("#"))
+
+
+def _count(url: str) -> int:
+    body = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    request = urllib.request.Request(
+        url, data=body.encode(), headers={"Accept": "text/csv"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(response.read().decode().split()[-1])
+
+
 @contextlib.contextmanager
 def start_virtuoso(directory: Path, files: list[Path]) -> Iterator[str]:
     """Start Virtuoso in ``directory`` with ``files`` (N-Triples) loaded; yield the query
@@ -108,7 +123,13 @@ def start_virtuoso(directory: Path, files: list[Path]) -> Iterator[str]:
             )
             if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
                 raise RuntimeError(f"Virtuoso could not load {path}: {done.stdout}{done.stderr}")
-        yield f"{endpoint}?default-graph-uri={urllib.parse.quote(GRAPH, safe='')}"
+        url = f"{endpoint}?default-graph-uri={urllib.parse.quote(GRAPH, safe='')}"
+        expected = sum(_lines(path) for path in files)
+        while (found := _count(url)) != expected:  # TTLP_MT's threads may still be inserting
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Virtuoso holds {found} triples, not {expected}")
+            time.sleep(0.3)
+        yield url
     finally:
         process.terminate()
         try:

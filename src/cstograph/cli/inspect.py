@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,7 @@ from cstograph.cli.options import (
     data_options,
     format_option,
     open_data,
+    open_history,
     possible_option,
     store_option,
     store_spec,
@@ -26,6 +28,9 @@ from cstograph.cli.options import (
     when,
 )
 from cstograph.errors import ExitCode
+
+if TYPE_CHECKING:
+    from cstograph.index.history import History
 
 __all__ = ["SOURCES_SHOWN", "info", "query", "register", "validate"]
 
@@ -208,13 +213,28 @@ def query(
     prepare(source, allow_network=allow_network)  # report a bad query before loading
     graph = open_data(data, allow_network, native=True)
     times = when(year, on, from_, to_)
-    bindings = bind_parameters(graph, named, params, **times, text=source)
+    opened: list[History] = []
+
+    def index() -> History:
+        """The store's interval index (every claim: a graded query filters them itself),
+        opened once, the way every temporal command opens it."""
+        if not opened:
+            opened.append(open_history(data, allow_network, claims="all"))
+        return opened[0]
+
+    bindings = bind_parameters(graph, named, params, **times, text=source, index=index)
     if named is not None:
         from cstograph.query.graded import run_named
         from cstograph.temporal import window
 
         result = run_named(
-            graph, named, bindings, window(**times), possible=possible, allow_network=allow_network
+            graph,
+            named,
+            bindings,
+            window(**times),
+            possible=possible,
+            allow_network=allow_network,
+            history=index() if named.graded else None,
         )
     else:
         if possible:

@@ -31,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
-from cstograph.errors import DataFileError
+from cstograph.errors import DataFileError, InputError
 from cstograph.gcpause import paused
 from cstograph.index.drafts import Builder
 from cstograph.index.oxterms import (
@@ -190,7 +190,15 @@ class Reader:
         kinds = sorted(set(kinds), key=self.order.index)
         children = self._own_now(iri, block)
         if children is not None and contained(pairs, children):
-            self.drafts.extend(self.builder.values(iri, kind, pairs, children) for kind in kinds)
+            try:
+                drafts = [self.builder.values(iri, kind, pairs, children) for kind in kinds]
+            except InputError:
+                # incomplete so far: the rest may come later in an order not grouped by
+                # subject (an endpoint's CONSTRUCT), which makes the node irregular; read it
+                # at the end, where a node still incomplete is the error it looks like
+                self.relations.append((iri, kinds, pairs, children))
+            else:
+                self.drafts.extend(drafts)
         else:
             self.relations.append((iri, kinds, pairs, children or {}))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from rdflib import Graph, Literal
 from rdflib.term import Identifier
 
 from cstograph.errors import InputError
+from cstograph.index.history import History
 from cstograph.query.named import NamedQuery
 from cstograph.query.tokens import expand_escapes, is_variable_name, tokens
 from cstograph.temporal import BEGINNING, FOREVER, parse_date_spec, window
@@ -36,6 +37,7 @@ def bind_parameters(
     on: date | str | None = None,
     between: tuple[date | str | None, date | str | None] | None = None,
     text: str | None = None,
+    index: Callable[[], History] | None = None,
 ) -> dict[str, Identifier]:
     """Bindings for a query: ``?from``/``?to`` from the time window, and each parameter.
 
@@ -43,7 +45,8 @@ def bind_parameters(
     query's ``year``, ``date`` and ``text`` parameters become typed literals. Required
     parameters of a named query must be given. Every name must be a SPARQL variable name;
     given the ``text`` of the user's own query, a parameter it never mentions is refused
-    (a misspelt name would otherwise bind nothing, without a word).
+    (a misspelt name would otherwise bind nothing, without a word). ``index`` gives the
+    interval index entity names are resolved in (default: built from ``graph``).
 
     Examples
     --------
@@ -80,9 +83,12 @@ def bind_parameters(
         kind = named.param(name).type if named else "entity"
         if kind == "entity":
             if history is None:
-                from cstograph.index.build import build_index
+                if index is None:
+                    from cstograph.index.build import build_index
 
-                history = build_index(graph)
+                    history = build_index(graph)
+                else:
+                    history = index()
             bindings[name] = history.iri(history.resolve(value).id)
         elif kind == "year":
             if not value.isdigit() or len(value) != 4:

@@ -98,7 +98,7 @@ def test_a_node_split_in_a_stream_not_grouped_by_subject_is_irregular() -> None:
         f"<{cs}m1> <{org}organization> <{cs}csto> .\n"
         f'<{cs}m1> <https://schema.org/startDate> "2001-02-03"^^<{XSD_DATE}> .\n'
         f"<{cs}m1> <{org}role> <{CST.FullMember}> .\n"
-        f"<{cs}russia> <{RDFS.label}> \"Russia\" .\n"
+        f'<{cs}russia> <{RDFS.label}> "Russia" .\n'
         f"<{cs}m1> <{org}member> <{cs}russia> .\n"
     )
     parsed = ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)

@@ -237,3 +237,13 @@ def test_blank_node_owned_at_once_then_mentioned_again_falls_back(
     fast = history_from_file(data, claims="all")
     assert not fast_path_taken(fast)
     assert records(fast) == records(History(load([data], include_graph=False), claims="all"))
+
+
+def test_the_shipped_graph_streams_in_one_piece() -> None:
+    """Every relation node of the shipped graph is written in one place, so the fast
+    reader serves it (a node split across files sends every command to rdflib)."""
+    from cstograph.index.stream import Reader, oxigraph_triples, read_all
+    from cstograph.io import paths
+
+    files = paths.input_files([])
+    assert read_all(Reader(), (oxigraph_triples(path) for path in files)) is True

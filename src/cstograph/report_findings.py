@@ -14,7 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from cstograph.analysis.membership import Panel, changes, membership_panels, summaries
 from cstograph.index.conflicts import Conflict
 from cstograph.index.history import History
-from cstograph.model.terms import CST, DCTERMS, PROV, RDF, RDFS, SCHEMA, short_name
+from cstograph.index.notes import coverages
+from cstograph.model.terms import CST, DCTERMS, RDF, RDFS, SCHEMA, short_name
 
 __all__ = ["conflicts_within", "coverage_rows", "key_findings", "source_rows", "stories"]
 
@@ -22,32 +23,18 @@ __all__ = ["conflicts_within", "coverage_rows", "key_findings", "source_rows", "
 def coverage_rows(history: History) -> list[dict[str, str]]:
     """One row per coverage statement: organization, whole or in part, roles, span,
     what the statement says, its sources (ids). Whole ones first, then by label."""
-    graph = history.graph
     rows = []
-    for org, statement in graph.subject_objects(CST.coverage):
-        if not isinstance(org, URIRef):
-            continue
-        whole = str(graph.value(statement, CST.recordedWhole)).lower() in ("true", "1")
-        roles = sorted(
-            history.label(r)
-            for r in graph.objects(statement, CST.coveredRoles)
-            if isinstance(r, URIRef)
-        )
-        first, until = (
-            graph.value(statement, CST.coveredFrom),
-            graph.value(statement, CST.coveredUntil),
-        )
+    for c in coverages(history):
+        first, until = c.start, c.until
         rows.append(
             {
-                "id": short_name(org),
-                "organization": history.label(org),
-                "whole": "whole" if whole else "in part",
-                "roles": ", ".join(roles) or "-",
+                "id": c.organization.id,
+                "organization": c.organization.label,
+                "whole": "whole" if c.whole else "in part",
+                "roles": ", ".join(c.roles) or "-",
                 "span": f"{first or '?'} to {until or 'now'}" if first or until else "-",
-                "comment": str(graph.value(statement, RDFS.comment) or ""),
-                "sources": " ".join(
-                    sorted(short_name(s) for s in graph.objects(statement, PROV.wasDerivedFrom))
-                ),
+                "comment": c.comment,
+                "sources": " ".join(c.sources),
             }
         )
     return sorted(rows, key=lambda r: (r["whole"] != "whole", r["organization"]))

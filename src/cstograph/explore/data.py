@@ -29,7 +29,7 @@ from cstograph.index.history import MEMBER_ROLES, History
 from cstograph.index.rdf_reader import source_record
 from cstograph.model.kinds import KINDS
 from cstograph.model.records import Relation, Source
-from cstograph.model.terms import CST, PROV, RDFS, SKOS, short_name
+from cstograph.model.terms import CST, SKOS, short_name
 from cstograph.temporal import Grade, bound_text, year_span
 
 __all__ = ["GRADE_CODES", "GROUPS", "explorer_data", "group_of"]
@@ -173,35 +173,20 @@ def _relation_row(
 
 
 def _coverage(history: History, sources: _Sources) -> dict[str, dict[str, Any]]:
-    graph = history.graph
-    found: dict[str, dict[str, Any]] = {}
-    for org, statement in sorted(graph.subject_objects(CST.coverage)):
-        if not isinstance(org, URIRef):
-            continue
-        whole = graph.value(statement, CST.recordedWhole)
-        start = graph.value(statement, CST.coveredFrom)
-        until = graph.value(statement, CST.coveredUntil)
-        comment = graph.value(statement, RDFS.comment)
-        roles = sorted(
-            history.label(r)
-            for r in graph.objects(statement, CST.coveredRoles)
-            if isinstance(r, URIRef)
-        )
-        cited = sorted(
-            short_name(s)
-            for s in graph.objects(statement, PROV.wasDerivedFrom)
-            if isinstance(s, URIRef)
-        )
-        found[short_name(org)] = {
-            "label": history.label(org),
-            "whole": bool(whole.toPython()) if isinstance(whole, Literal) else False,
-            "roles": roles,
-            "from": str(start) if start is not None else "",
-            "until": str(until) if until is not None else "",
-            "comment": str(comment) if comment is not None else "",
-            "src": [sources.number(s) for s in cited],
+    from cstograph.index.notes import coverages
+
+    return {
+        c.organization.id: {
+            "label": c.organization.label,
+            "whole": c.whole,
+            "roles": list(c.roles),
+            "from": c.start.isoformat() if c.start else "",
+            "until": c.until.isoformat() if c.until else "",
+            "comment": c.comment,
+            "src": [sources.number(s) for s in c.sources],
         }
-    return found
+        for c in coverages(history)
+    }
 
 
 def _conflicts(history: History, sources: _Sources) -> list[dict[str, Any]]:

@@ -50,6 +50,16 @@ from cstograph.temporal import Precision, parse_date_spec
 
 __all__ = ["COLUMNS", "export_csv", "import_csv", "node_count"]
 
+#: The columns of one citation: a row per relation and citation repeats the relation's.
+_CITATION = (
+    "source",
+    "source_title",
+    "source_url",
+    "source_issued",
+    "source_kind",
+    "locator",
+    "note",
+)
 #: The CSV columns, in order.
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -71,13 +81,7 @@ COLUMNS: tuple[str, ...] = (
     "preferred",
     "preference_reason",
     "conflicts_with",
-    "source",
-    "source_title",
-    "source_url",
-    "source_issued",
-    "source_kind",
-    "locator",
-    "note",
+    *_CITATION,
 )
 
 _QUALIFIERS = {"not later than": CST.NotLaterThan, "not earlier than": CST.NotEarlierThan}
@@ -366,17 +370,6 @@ class _Builder:
         g.add((derivation, CST.locator, Literal(citation["locator"])))
         if citation.get("note"):
             g.add((derivation, RDFS.comment, Literal(citation["note"])))
-
-
-_CITATION = (
-    "source",
-    "source_title",
-    "source_url",
-    "source_issued",
-    "source_kind",
-    "locator",
-    "note",
-)
 
 
 def import_csv(

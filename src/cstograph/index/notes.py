@@ -16,13 +16,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from cstograph.index.history import History
 from cstograph.model.records import Entity, Relation
-from cstograph.model.terms import CST, ORG, RDFS, SCHEMA, short_name
+from cstograph.model.terms import CST, ORG, PROV, RDFS, SCHEMA, short_name
 from cstograph.temporal import FOREVER, Precision, Window
 
-__all__ = ["Coverage", "Lineage", "answer_notes", "coverage_notes", "coverage_of", "lineage_of"]
+__all__ = [
+    "Coverage",
+    "Lineage",
+    "answer_notes",
+    "coverage_notes",
+    "coverage_of",
+    "coverages",
+    "lineage_of",
+    "recorded_whole",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +45,8 @@ class Coverage:
     start: date | None
     until: date | None
     comment: str
+    #: the ids of the sources the judgement rests on
+    sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -72,6 +84,38 @@ def _date(value: object) -> date | None:
     return None
 
 
+def _coverage(history: History, org: URIRef, statement: Node) -> Coverage:
+    """The coverage statement ``statement`` of ``org``, read once for every reader."""
+    g = history.graph
+    whole = g.value(statement, CST.recordedWhole)
+    roles = sorted(
+        history.label(r) for r in g.objects(statement, CST.coveredRoles) if isinstance(r, URIRef)
+    )
+    comment = g.value(statement, RDFS.comment)
+    cited = sorted(
+        short_name(s) for s in g.objects(statement, PROV.wasDerivedFrom) if isinstance(s, URIRef)
+    )
+    return Coverage(
+        history.entity(org),
+        bool(whole.toPython()) if isinstance(whole, Literal) else False,
+        tuple(roles),
+        _date(g.value(statement, CST.coveredFrom)),
+        _date(g.value(statement, CST.coveredUntil)),
+        str(comment) if comment is not None else "",
+        tuple(cited),
+    )
+
+
+def coverages(history: History) -> list[Coverage]:
+    """Every coverage statement of the graph, by organization id."""
+    found = [
+        _coverage(history, org, statement)
+        for org, statement in history.graph.subject_objects(CST.coverage)
+        if isinstance(org, URIRef)
+    ]
+    return sorted(found, key=lambda c: c.organization.id)
+
+
 def coverage_of(history: History, org: str) -> Coverage | None:
     """The coverage statement of an organization (by any name), or None.
 
@@ -82,25 +126,16 @@ def coverage_of(history: History, org: str) -> Coverage | None:
     >>> found is not None and found.organization.id
     'cs:nato'
     """
-    g = history.graph
-    entity = history.resolve(org)
-    node = history.iri(entity.id)
-    statement = g.value(node, CST.coverage)
-    if statement is None:
-        return None
-    whole = g.value(statement, CST.recordedWhole)
-    roles = sorted(
-        history.label(r) for r in g.objects(statement, CST.coveredRoles) if isinstance(r, URIRef)
-    )
-    comment = g.value(statement, RDFS.comment)
-    return Coverage(
-        entity,
-        bool(whole.toPython()) if isinstance(whole, Literal) else False,
-        tuple(roles),
-        _date(g.value(statement, CST.coveredFrom)),
-        _date(g.value(statement, CST.coveredUntil)),
-        str(comment) if comment is not None else "",
-    )
+    node = history.iri(history.resolve(org).id)
+    statement = history.graph.value(node, CST.coverage)
+    return None if statement is None else _coverage(history, node, statement)
+
+
+def recorded_whole(history: History, org_id: str) -> bool | None:
+    """Whether an organization (by id) is recorded whole; ``None``: no coverage statement."""
+    node = history.iri(org_id)
+    statement = history.graph.value(node, CST.coverage)
+    return None if statement is None else _coverage(history, node, statement).whole
 
 
 def lineage_of(history: History, org: str) -> list[Lineage]:

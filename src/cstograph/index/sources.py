@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 
 from cstograph.errors import UnknownEntityError, UnknownSourceError
 from cstograph.index.names import name_key
-from cstograph.model.records import Citation, Entity, SourceDocument
+from cstograph.model.records import Citation, Entity, Event, Relation, SourceDocument
 from cstograph.model.terms import (
     CST,
     DCTERMS,
@@ -59,41 +59,32 @@ def _citations(history: History) -> dict[str, list[Citation]]:
     """Every citation of the graph by source id: relations (the claims ``history`` shows),
     events (likewise) and entities' names."""
     found: dict[str, list[Citation]] = defaultdict(list)
-    for relation in history.all_relations():
-        record = Entity(relation.id, relation.label)
-        for source in relation.sources:
+
+    def cite(what: str, kind: str, record: Relation | Event) -> None:
+        cited = Entity(record.id, record.label)
+        for source in record.sources:
             found[source.id].append(
                 Citation(
-                    "relation",
-                    relation.kind,
-                    record,
-                    relation.start,
+                    what,
+                    kind,
+                    cited,
+                    record.start,
                     source.locator,
                     source.note,
-                    relation.start_precision,
-                    relation.start_qualifier,
+                    record.start_precision,
+                    record.start_qualifier,
                 )
             )
+
+    for relation in history.all_relations():
+        cite("relation", relation.kind, relation)
     graph = history.graph
     nodes = {n for c in EVENT_CLASSES for n in graph.subjects(RDF.type, c) if isinstance(n, URIRef)}
     for node in nodes:
         event = history.event(node)
         if history.claims != "all" and event.preferred is False:
             continue
-        record = Entity(event.id, event.label)
-        for source in event.sources:
-            found[source.id].append(
-                Citation(
-                    "event",
-                    event.type,
-                    record,
-                    event.start,
-                    source.locator,
-                    source.note,
-                    event.start_precision,
-                    event.start_qualifier,
-                )
-            )
+        cite("event", event.type, event)
     for entity in history.names.entity_keys():
         groups = sorted(history.names.groups(entity))
         for document in graph.objects(entity, DCTERMS.source):

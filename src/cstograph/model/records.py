@@ -131,8 +131,43 @@ class Figure:
     description: str | None = None
 
 
+class _Bounds:
+    """What the grade rule (:func:`cstograph.temporal.grade`) reads of a record's stored
+    bounds: the days each bound can stand for, and the days its precision covers. An
+    event without an end has an end range all the same: the day after it happened (or the
+    end of the month or year it is known to, :func:`temporal.occurrence_end`)."""
+
+    __slots__ = ()
+    start: date
+    end: date | None
+    start_precision: str
+    end_precision: str | None
+    _start_range: tuple[date, date]
+    _end_range: tuple[date, date]
+
+    @property
+    def start_range(self) -> tuple[date, date]:
+        """Earliest and latest day the true start can be (see :func:`temporal.bound_range`)."""
+        return self._start_range
+
+    @property
+    def end_range(self) -> tuple[date, date]:
+        """Earliest and latest day the true (exclusive) end can be; ``date.max`` when open."""
+        return self._end_range
+
+    @property
+    def start_period(self) -> tuple[date, date]:
+        """The days the stored start's precision covers (its day, month or year)."""
+        return recorded_range(self.start, self.start_precision, is_end=False)
+
+    @property
+    def end_period(self) -> tuple[date, date]:
+        """The days the stored end's precision covers; ``date.max`` when there is none."""
+        return recorded_range(self.end, self.end_precision, is_end=True)
+
+
 @dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(_Bounds):
     """One time-bounded relation, as every temporal answer reports it.
 
     ``subject`` and ``object`` depend on the kind: member-of and not-member-of, the state
@@ -169,26 +204,6 @@ class Relation:
     _role_iri: URIRef | None = field(default=None, repr=False, compare=False)
 
     @property
-    def start_range(self) -> tuple[date, date]:
-        """Earliest and latest day the true start can be (see :func:`temporal.bound_range`)."""
-        return self._start_range
-
-    @property
-    def start_period(self) -> tuple[date, date]:
-        """The days the stored start's precision covers (its day, month or year)."""
-        return recorded_range(self.start, self.start_precision, is_end=False)
-
-    @property
-    def end_period(self) -> tuple[date, date]:
-        """The days the stored end's precision covers; ``date.max`` when open."""
-        return recorded_range(self.end, self.end_precision, is_end=True)
-
-    @property
-    def end_range(self) -> tuple[date, date]:
-        """Earliest and latest day the true (exclusive) end can be; ``date.max`` when open."""
-        return self._end_range
-
-    @property
     def role_iri(self) -> URIRef | None:
         """The role as an IRI (``cst:FullMember``), when the relation has one."""
         return self._role_iri
@@ -207,7 +222,7 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(_Bounds):
     """A dated one-off event (treaty signing, operation, statement, founding ...).
 
     It happened on its ``start`` (to the precision given) or, with an ``end``, over
@@ -233,27 +248,6 @@ class Event:
     grade: str = "held"
     _start_range: tuple[date, date] = field(default=(date.min, date.min), repr=False, compare=False)
     _end_range: tuple[date, date] = field(default=(date.max, date.max), repr=False, compare=False)
-
-    @property
-    def start_range(self) -> tuple[date, date]:
-        """Earliest and latest day the event can have begun (:func:`temporal.bound_range`)."""
-        return self._start_range
-
-    @property
-    def end_range(self) -> tuple[date, date]:
-        """Earliest and latest (exclusive) end: from its end date when it has one, else the
-        day after the day it happened (:func:`temporal.occurrence_end`)."""
-        return self._end_range
-
-    @property
-    def start_period(self) -> tuple[date, date]:
-        """The days the stored date's precision covers (its day, month or year)."""
-        return recorded_range(self.start, self.start_precision, is_end=False)
-
-    @property
-    def end_period(self) -> tuple[date, date]:
-        """The days the stored end's precision covers; ``date.max`` when it has none."""
-        return recorded_range(self.end, self.end_precision, is_end=True)
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if not k.startswith("_")}

@@ -95,7 +95,7 @@ def grid_figure(
     for ax in axes[len(chosen) :]:
         ax.set_axis_off()
     draw_key(key_ax, history, union)
-    from cstograph.viz.matrix import recorded_whole
+    from cstograph.index.notes import recorded_whole
 
     if org and recorded_whole(history, focus) is False:
         fig.suptitle(

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 from cstograph.analysis.membership import Panel, focus_states, membership_panels
 from cstograph.analysis.membership import lineage as org_lineage
 from cstograph.index.history import History
-from cstograph.model.terms import CST
+from cstograph.index.notes import recorded_whole
 from cstograph.viz.style import (
     GRADE_ALPHA,
     ROLES,
     abbreviation_key,
     new_figure,
+    role_patches,
     role_style,
     short_label,
 )
@@ -32,18 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["matrix_figure", "recorded_whole"]
-
-
-def recorded_whole(history: History, org_id: str) -> bool | None:
-    """Whether the organization's coverage statement says it is recorded whole (``None``:
-    no statement)."""
-    graph = history.graph
-    for statement in graph.objects(history.iri(org_id), CST.coverage):
-        value = graph.value(statement, CST.recordedWhole)
-        if value is not None:
-            return str(value).lower() in ("true", "1")
-    return None
+__all__ = ["matrix_figure"]
 
 
 def _panel(ax: Axes, history: History, panel: Panel, start: int, end: int) -> None:
@@ -151,18 +141,7 @@ def matrix_figure(
         for t in ticks:  # year boundaries, behind the cells
             ax.axvline(t, color="#bbbbbb", linewidth=0.5, zorder=1)
     axes[-1].set_xticks([t + 0.5 for t in ticks], [str(t) for t in ticks], fontsize=8)
-    shown = sorted(
-        {c.role for p in panels for c in p.cells.values()}, key=lambda r: role_style(r).order
-    )
-    handles: list[Any] = [
-        Patch(
-            facecolor=role_style(r).colour,
-            hatch=role_style(r).hatch or None,
-            edgecolor="black",
-            label=r,
-        )
-        for r in shown
-    ]
+    handles: list[Any] = role_patches(c.role for p in panels for c in p.cells.values())
     if any(c.grade != "held" for p in panels for c in p.cells.values()):
         handles.append(
             Patch(

@@ -93,7 +93,7 @@ def metrics_figure(
     """Chosen metrics over time. Values of an organization outside its life are gaps."""
     from cstograph.analysis.membership import organization_life
     from cstograph.analysis.metrics import METRICS, metrics_table
-    from cstograph.viz.matrix import recorded_whole
+    from cstograph.index.notes import recorded_whole
 
     chosen = list(metrics or DEFAULT_METRICS)
     rows = metrics_table(history, start, end, org=org, metrics=chosen)

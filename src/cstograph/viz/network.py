@@ -364,7 +364,7 @@ def network_figure(
     where = layout(history, graph)
     fig = new_figure(11, 2.4 + 0.34 * (where.height + 1))
     [ax], key_ax = with_key(fig)
-    from cstograph.viz.matrix import recorded_whole
+    from cstograph.index.notes import recorded_whole
 
     target = history.resolve(org) if org else None
     whom = target.label if target else "The CSTO's states"

@@ -16,6 +16,7 @@ from cstograph.model.terms import SKOS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
 __all__ = [
     "EVENT_MARKERS",
@@ -116,6 +117,22 @@ def role_style(role: str | None) -> RoleStyle:
     ('#D55E00', True)
     """
     return ROLES.get(role or "member", _OTHER_ROLE)
+
+
+def role_patches(roles: Iterable[str]) -> list[Patch]:
+    """Legend entries for roles, in the roles' order: the fill and hatch cells and bars
+    are drawn with."""
+    from matplotlib.patches import Patch
+
+    return [
+        Patch(
+            facecolor=role_style(role).colour,
+            hatch=role_style(role).hatch or None,
+            edgecolor="black",
+            label=role,
+        )
+        for role in sorted(set(roles), key=lambda r: role_style(r).order)
+    ]
 
 
 #: How sure a relation is in the year drawn (:class:`cstograph.temporal.Grade`): the line

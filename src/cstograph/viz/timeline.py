@@ -30,6 +30,7 @@ from cstograph.viz.style import (
     abbreviation_key,
     event_marker,
     new_figure,
+    role_patches,
     role_style,
     short_label,
 )
@@ -165,7 +166,7 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     from matplotlib.patches import Patch
     from matplotlib.ticker import MultipleLocator
 
-    from cstograph.viz.matrix import recorded_whole
+    from cstograph.index.notes import recorded_whole
 
     within = scope(history, [org]) if org else None
     shown = {k.name: k for k in KINDS if k.timeline is not None}  # the kinds with bars
@@ -304,16 +305,7 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
     band.set_title(title.strip(), loc="left")
     for side in ("top", "right", "left"):
         band.spines[side].set_visible(False)
-    roles = sorted({r.role or "member" for r in ties}, key=lambda x: role_style(x).order)
-    handles: list[Any] = [
-        Patch(
-            facecolor=role_style(role).colour,
-            hatch=role_style(role).hatch or None,
-            edgecolor="black",
-            label=role,
-        )
-        for role in roles
-    ]
+    handles: list[Any] = role_patches(r.role or "member" for r in ties)
     if statements:
         handles.append(
             Patch(facecolor="white", edgecolor="#555555", linestyle="--", label="stated non-member")

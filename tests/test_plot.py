@@ -257,6 +257,19 @@ def test_timeline_names_its_events_and_starts_with_the_data(history):
     assert "CSTO PA: Parliamentary Assembly of the Collective Security Treaty Organization" in spelt
 
 
+def test_timeline_gives_routine_events_short_names(history):
+    """Sessions and exercises are named by body and place, or by the exercise's own name,
+    never as a cut-off label; the key spells out the abbreviation they use."""
+    fig = timeline_figure(history, 1992, 2026, org="CSTO")
+    band, _ = fig.axes
+    drawn = {gid: t.get_text().strip() for gid, t in gids(band, "event:").items()}
+    assert drawn["event:cs:event-csc-session-2023-minsk"] == "CSC session, Minsk"
+    assert drawn["event:cs:event-exercise-interaction-2019"] == "Interaction-2019"
+    assert not [n for n in drawn.values() if n.startswith(("Session of", "Exercise"))]
+    [key] = [t for t in fig.texts if (t.get_gid() or "").startswith("key:")]
+    assert "CSC: CSTO Collective Security Council" in key.get_text().replace("\n", " ")
+
+
 # Metrics --------------------------------------------------------------------------------
 
 

@@ -104,8 +104,26 @@ def event_name(history: History, event: Event) -> str:
         return f"{made[0]} founded"
     if ended and event.type == "dissolution":
         return f"{ended[0]} dissolved"
+    session = _SESSION.match(event.label)
+    if session:  # "CSC session, Dushanbe": the body and the place the label gives
+        jubilee, place = session.group(1), session.group(2)
+        return f"CSC {'jubilee ' if jubilee else ''}session" + (f", {place}" if place else "")
+    exercise = _EXERCISE.match(event.label)
+    if exercise:  # "Exercise Interaction-2015 of the ..." is the exercise's own name
+        return exercise.group(1)
     text = re.split(r", | \(|: ", event.label, maxsplit=1)[0]
     return textwrap.shorten(text, 34, placeholder="…")
+
+
+# The labels of routine events the graph writes one way (graph/csto-events.ttl): a session of
+# the Collective Security Council with its place, an exercise with its name first.
+_SESSION = re.compile(
+    r"(Jubilee )?[Ss]ession of the CSTO Collective Security Council(?:,? (?:in )?([A-Z][a-z]+),)?"
+)
+_EXERCISE = re.compile(r"Exercises? ([A-Z][\w-]*-\d{4})\b")
+
+# Abbreviations the short event names use that are not an entity's own.
+_NAME_KEY = {"CSC": "CSTO Collective Security Council (the heads of state)"}
 
 
 def _levels(spans: list[tuple[float, float]]) -> list[int]:
@@ -339,6 +357,11 @@ def timeline_figure(history: History, start: int, end: int, *, org: str | None =
         for o in history.graph.objects(history.iri(e.id), p)
     }
     spelt = abbreviation_key(history, sorted(named))
+    spelt += [
+        (short, full)
+        for short, full in _NAME_KEY.items()
+        if any(n.startswith(f"{short} ") for n in names)
+    ]
     if spelt:  # every abbreviation on the lanes and in the event names, spelt out
         text = "   ".join(f"{short}: {full}" for short, full in spelt)
         key = fig.text(

@@ -173,8 +173,12 @@ def spells(path: Path | str) -> Iterator[Spell]:
                     seen.add(ccode)
                     current = (ccode, row[at["state"]].strip())
                     previous = {}
-                elif year != last_year + 1:
+                elif year <= last_year:
                     raise fail(f"year {year} after {last_year} (one row per year, in order)")
+                elif year != last_year + 1:
+                    # years without a row (the state left the system): spells stop there
+                    yield from flush({})
+                    previous = {}
                 last_year = year
                 for i, igo in igos:
                     cell = row[i].strip()

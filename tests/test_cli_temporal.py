@@ -302,3 +302,33 @@ def test_conflicts_about_one_entity():
     everything = json.loads(run("conflicts", "--format", "json").output)
     assert len(everything) > len(groups)
     assert_one_line_error(run("conflicts", "Atlantis"), 2, "no entity is called 'Atlantis'")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("members", "CSTO", "--year", "9999"),
+        ("members", "CSTO", "--on", "9999-12-31"),
+        ("relations", "--from", "9999"),
+        ("diff", "2000", "9999"),
+        ("metrics", "--from", "2000", "--to", "9999"),
+    ],
+    ids=["year", "on", "from", "diff", "metrics"],
+)
+def test_a_year_past_the_last_askable_is_bad_input(args):
+    """The window of a year or day ends on the next one: 9999 has none, and says so."""
+    result = run(*args)
+    assert_one_line_error(result, 2, "'9999", "out of range", "9998 at most")
+
+
+def test_the_last_askable_year_answers():
+    result = run("members", "CSTO", "--year", "9998", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {r["subject"]["label"] for r in json.loads(result.output)} >= {"Russia", "Belarus"}
+
+
+def test_synth_refuses_a_size_past_its_bound(tmp_path):
+    out = tmp_path / "x.ttl"
+    result = run("synth", "--relations", "999999999999", "--out", str(out))
+    assert result.exit_code == 2
+    assert "10000000" in result.output and not out.exists()

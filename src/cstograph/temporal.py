@@ -72,6 +72,10 @@ class Precision:
     UNIT: ClassVar[dict[str, URIRef]] = {v: k for k, v in BY_UNIT.items()}
 
 
+# The last year a question may name: the window of a day, month or year ends on the next one,
+# and Python's dates end with 9999.
+LAST_ASKABLE_YEAR = 9998
+
 _SPEC = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -99,6 +103,10 @@ def parse_date_spec(text: str) -> tuple[date, str]:
         raise DateSpecError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
+    if year > LAST_ASKABLE_YEAR:  # a question's window ends the day after: it must exist
+        raise DateSpecError(
+            f"{text!r} is out of range: questions reach the year {LAST_ASKABLE_YEAR} at most"
+        )
     try:
         first = date(year, month or 1, day or 1)
     except ValueError as exc:

@@ -7,14 +7,16 @@ import io
 
 import pytest
 from click.testing import CliRunner
-from rdflib import BNode, Graph
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib import RDF, RDFS, BNode, Graph, Literal
 
 from cstograph import load
 from cstograph.cli import cli
 from cstograph.errors import CsvRowError
 from cstograph.export.relations_csv import COLUMNS, export_csv, import_csv
 from cstograph.index.history import History
-from cstograph.model.terms import CS, PROV
+from cstograph.model.terms import CS, CST, PROV, short_name
 
 from .conftest import DATA
 from .test_cli import assert_one_line_error
@@ -180,3 +182,36 @@ def test_cli_export_csv_is_the_import_format(tmp_path):
     assert next(csv.reader(io.StringIO(out.read_text()))) == list(COLUMNS)
     result = runner.invoke(cli, ["export", "--format", "csv", "--owl-time"])
     assert result.exit_code == 2
+
+
+# Spreadsheet formulas ----------------------------------------------------------------------
+
+
+@given(st.text(max_size=12))
+def test_a_defused_cell_restores_to_what_it_was(cell):
+    from cstograph.io.spreadsheet import FORMULA_STARTS, defuse, restore
+
+    assert restore(defuse(cell)) == cell
+    out = defuse(cell)
+    if out.startswith(FORMULA_STARTS):  # only a number may still start like a formula
+        assert float(out) == float(cell)
+
+
+def test_export_does_not_hand_a_spreadsheet_a_formula(tmp_path):
+    """A label that starts like a formula is written with an apostrophe first, and the
+    import reads back the label itself."""
+    from cstograph import load
+
+    graph = load()
+    node = next(graph.subjects(RDF.type, CST.AllianceMembership))
+    graph.set((node, RDFS.label, Literal('=HYPERLINK("http://127.0.0.1/x","click")')))
+    text = export_csv(graph)
+    [row] = [r for r in csv.DictReader(io.StringIO(text)) if r["id"] == short_name(node)][:1]
+    assert row["label"] == '\'=HYPERLINK("http://127.0.0.1/x","click")'
+    assert not [c for r in csv.reader(io.StringIO(text)) for c in r if c.startswith("=")]
+    path = tmp_path / "relations.csv"
+    path.write_text(text, encoding="utf-8")
+    base = tmp_path / "entities.ttl"
+    entities_only(graph).serialize(base, format="turtle")
+    back = import_csv(path, tmp_path / "out.ttl", extra_files=[base], include_graph=False)
+    assert str(back.value(node, RDFS.label)) == '=HYPERLINK("http://127.0.0.1/x","click")'

@@ -14,6 +14,7 @@ from rdflib import Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.query import Result, ResultRow
 
+from cstograph.io.spreadsheet import defuse_row
 from cstograph.model.terms import short_name
 from cstograph.temporal import bound_text
 
@@ -148,8 +149,8 @@ def render_records(
         return table(cols, rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-    writer.writerow(cols)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerow(defuse_row(cols))
+    writer.writerows(defuse_row(_cell(v) for v in row) for row in rows)
     return buffer.getvalue().rstrip("\n")
 
 

@@ -22,6 +22,7 @@ from cstograph.errors import ExportFormatError
 from cstograph.index.history import History, Relation
 from cstograph.io import formats
 from cstograph.io.files import write_atomic, write_text_atomic
+from cstograph.io.spreadsheet import defuse_row
 from cstograph.model.terms import PREFIXES, RDF, RDFS, TIME
 
 __all__ = [
@@ -71,7 +72,8 @@ def _csv_bytes(graph: nx.MultiDiGraph[str]) -> bytes:
     columns, rows = _edge_rows(graph)
     writer.writerow(columns)
     writer.writerows(
-        [("true" if c else "false") if isinstance(c, bool) else c for c in row] for row in rows
+        defuse_row(("true" if c else "false") if isinstance(c, bool) else c for c in row)
+        for row in rows
     )
     return buffer.getvalue().encode("utf-8")
 

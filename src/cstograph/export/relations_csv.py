@@ -32,6 +32,7 @@ from cstograph.errors import CsvRowError, InputError, UnknownEntityError
 from cstograph.index.build import build_index
 from cstograph.io.files import write_text_atomic
 from cstograph.io.parse import load, new_graph
+from cstograph.io.spreadsheet import defuse, restore
 from cstograph.model.kinds import Field, Kind, predicate_for
 from cstograph.model.kinds import kind as known_kind
 from cstograph.model.terms import (
@@ -163,18 +164,16 @@ def export_csv(graph: Graph) -> str:
             source_node = _iri(source.id)
             issued = graph.value(source_node, DCTERMS.issued)
             url = graph.value(source_node, SCHEMA.url) or graph.value(source_node, CST.documentName)
-            writer.writerow(
-                base
-                | {
-                    "source": source.id,
-                    "source_title": source.title,
-                    "source_url": str(url) if url else "",
-                    "source_issued": str(issued) if issued else "",
-                    "source_kind": source.kind or "",
-                    "locator": source.locator or "",
-                    "note": source.note or "",
-                }
-            )
+            row = base | {
+                "source": source.id,
+                "source_title": source.title,
+                "source_url": str(url) if url else "",
+                "source_issued": str(issued) if issued else "",
+                "source_kind": source.kind or "",
+                "locator": source.locator or "",
+                "note": source.note or "",
+            }
+            writer.writerow({k: defuse(str(v)) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -202,7 +201,7 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"{path}: unknown column(s) {', '.join(unknown)}")
     # row numbers as a spreadsheet shows them: the header is row 1
     return [
-        (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
+        (number, {k: restore((v or "").strip()) for k, v in row.items() if k is not None})
         for number, row in enumerate(reader, start=2)
     ]
 

@@ -109,12 +109,41 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
+#: What an id (``cs:NAME`` or an http(s) IRI) may contain: no space, none of ``<>"{}|\\^```.
+_IRI_CHARS = re.compile(r'[^\s<>"{}|\\^`]+')
+#: The last year the temporal code handles (``analysis.sweep`` sweeps 1..9998).
+_LAST_YEAR = 9998
+#: The largest head count a personnel figure may give.
+_MAX_PERSONNEL = Decimal(10) ** 9
+
+
 def _iri(value: str) -> URIRef:
     if value.startswith("cs:"):
         return CS[value[3:]]
     if re.match(r"https?://", value):
         return URIRef(value)
     return CS[_slug(value)]
+
+
+def _is_iri(value: str) -> bool:
+    """Whether ``value`` names a node: ``cs:NAME`` or an ``http(s)://`` IRI with a host.
+
+    Examples
+    --------
+    >>> [_is_iri(v) for v in ("cs:a-b", "https://example.org/x", "a b", "http://[::1", "cs:")]
+    [True, True, False, False, False]
+    """
+    if not _IRI_CHARS.fullmatch(value):
+        return False
+    if value.startswith("cs:"):
+        return len(value) > 3
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 # export -------------------------------------------------------------------------------------
@@ -187,8 +216,13 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
+    if (opened := _unclosed_quote(text)) is not None:
+        raise CsvRowError(f"{path}, line {opened}: a quoted field opened here is never closed")
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
+    doubled = sorted({c for c in header if header.count(c) > 1})
+    if doubled:
+        raise InputError(f"{path}: column(s) {', '.join(doubled)} appear more than once")
     missing = [
         c for c in ("kind", "subject", "object", "start", "start_precision") if c not in header
     ]
@@ -200,10 +234,30 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     if unknown:
         raise InputError(f"{path}: unknown column(s) {', '.join(unknown)}")
     # row numbers as a spreadsheet shows them: the header is row 1
-    return [
-        (number, {k: restore((v or "").strip()) for k, v in row.items() if k is not None})
-        for number, row in enumerate(reader, start=2)
-    ]
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            extra = len(row[None])  # DictReader's restkey
+            raise CsvRowError(f"{path}, row {number}: {extra} field(s) beyond the header")
+        rows.append((number, {k: restore((v or "").strip()) for k, v in row.items()}))
+    return rows
+
+
+def _unclosed_quote(text: str) -> int | None:
+    """The line of a ``"`` that no other closes, or None (``""`` inside quotes is a quote).
+
+    Examples
+    --------
+    >>> _unclosed_quote('a,"b\\n""c"",d",e\\n'), _unclosed_quote('a,b\\nc,"d,e\\n')
+    (None, 2)
+    """
+    line, opened = 1, None
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char == '"':
+            opened = line if opened is None else None
+    return opened
 
 
 class _Builder:
@@ -214,6 +268,8 @@ class _Builder:
         self.known = known
         self.history = build_index(known, claims="all")
         self.out = new_graph()
+        #: The relation nodes the CSV makes (``conflicts_with`` may name them).
+        self.ids: set[URIRef] = set()
         self.roles = {
             name: role
             for role in known.subjects(RDF.type, ORG.Role)
@@ -247,6 +303,8 @@ class _Builder:
             raise self.fail(row, f"{column}_precision {precision!r}: use day, month or year")
         if first.isoformat() != value and len(value) == 10:
             raise self.fail(row, f"{column} {value!r} is not a date")
+        if first.year > _LAST_YEAR:
+            raise self.fail(row, f"{column} {value!r} is after the year {_LAST_YEAR}")
         return first
 
     def qualifier(self, row: int, column: str, value: str) -> URIRef | None:
@@ -291,7 +349,12 @@ class _Builder:
         if fields.get("preference_reason"):
             g.add((node, CST.preferenceReason, Literal(fields["preference_reason"])))
         for other in fields.get("conflicts_with", "").split():
-            g.add((node, CST.conflictsWith, _iri(other)))
+            if not _is_iri(other):
+                raise self.fail(row, f"conflicts_with {other!r} is not an id (cs:NAME or a URL)")
+            target = _iri(other)
+            if target not in self.ids and (target, None, None) not in self.known:
+                raise self.fail(row, f"conflicts_with {other}: no relation has this id")
+            g.add((node, CST.conflictsWith, target))
 
     def links_and_fields(
         self, node: URIRef, kind: Kind, subject: URIRef, obj: URIRef, f: dict[str, str], row: int
@@ -321,6 +384,10 @@ class _Builder:
                 value = Decimal(f["personnel"])
             except InvalidOperation:
                 raise self.fail(row, f"personnel {f['personnel']!r} is not a number") from None
+            if not value.is_finite() or not 0 <= value <= _MAX_PERSONNEL:
+                raise self.fail(
+                    row, f"personnel {f['personnel']!r}: give a head count from 0 to 10^9"
+                )
             figure = BNode()
             g.add((node, CST.personnel, figure))
             g.add((figure, RDF.type, SCHEMA.QuantitativeValue))
@@ -398,6 +465,8 @@ def import_csv(
     for number, row in _read_rows(path):
         relation_id = row.get("id") or ""
         if relation_id:
+            if not _is_iri(relation_id):
+                raise builder.fail(number, f"id {relation_id!r} is not cs:NAME or an http(s) IRI")
             node = _iri(relation_id)
         else:
             slug = _slug(
@@ -406,11 +475,24 @@ def import_csv(
             node = CS[slug]
         citation = {k: row.get(k, "") for k in _CITATION}
         if node in nodes:
-            nodes[node].citations.append(citation | {"_row": str(number)})
+            earlier = nodes[node]
+            differing = [
+                c
+                for c in COLUMNS
+                if c not in _CITATION and earlier.fields.get(c, "") != row.get(c, "")
+            ]
+            if differing:
+                raise builder.fail(
+                    number,
+                    f"id {short_name(node)} is already row {earlier.row}'s, with another "
+                    f"{', '.join(differing)} (rows sharing an id cite one relation)",
+                )
+            earlier.citations.append(citation | {"_row": str(number)})
         else:
             nodes[node] = _Node(number, row, [citation | {"_row": str(number)}])
             if (node, None, None) in known:
                 raise builder.fail(number, f"{short_name(node)} already exists in the graph")
+    builder.ids = set(nodes)
     for node, assembled in nodes.items():
         builder.add(node, assembled.fields, assembled.row)
         for citation in assembled.citations:

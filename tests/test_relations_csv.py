@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal
 
 from cstograph import load
 from cstograph.cli import cli
-from cstograph.errors import CsvRowError
+from cstograph.errors import CsvRowError, InputError
 from cstograph.export.relations_csv import COLUMNS, export_csv, import_csv
 from cstograph.index.history import History
 from cstograph.model.terms import CS, CST, PROV, short_name
@@ -215,3 +215,43 @@ def test_export_does_not_hand_a_spreadsheet_a_formula(tmp_path):
     entities_only(graph).serialize(base, format="turtle")
     back = import_csv(path, tmp_path / "out.ttl", extra_files=[base], include_graph=False)
     assert str(back.value(node, RDFS.label)) == '=HYPERLINK("http://127.0.0.1/x","click")'
+
+
+def _raw_csv(path, header, *lines):
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+_HEAD = ",".join(GOOD)
+_ROW = ",".join(f'"{v}"' for v in GOOD.values())
+
+
+@pytest.mark.parametrize(
+    "header,lines,message",
+    [
+        (_HEAD + ",kind", [_ROW + ",member-of"], "column(s) kind appear more than once"),
+        (_HEAD, [_ROW + ",extra"], "row 2: 1 field(s) beyond the header"),
+        ("id," + _HEAD, ['"cs:a b<>",' + _ROW], "row 2: id 'cs:a b<>' is not cs:NAME"),
+        (
+            "conflicts_with," + _HEAD,
+            ["cs:nothere," + _ROW],
+            "row 2: conflicts_with cs:nothere: no relation has this id",
+        ),
+        (_HEAD, [_ROW.replace('"2013-03-01"', '"9999-03-01"')], "after the year 9998"),
+        (_HEAD, [_ROW.replace('"Testland"', '"Testland')], "line 2: a quoted field opened"),
+        (
+            "id," + _HEAD,
+            ["cs:x," + _ROW, "cs:x," + _ROW.replace('"observer"', '"full member"')],
+            "row 3: id cs:x is already row 2's, with another role",
+        ),
+    ],
+    ids=["doubled-column", "beyond-header", "not-an-iri", "dangling", "year-9999", "quote", "id"],
+)
+def test_import_refuses_what_it_cannot_keep(tmp_path, header, lines, message):
+    """Each case once let a bad row through or crashed; now one line and nothing written."""
+    path = _raw_csv(tmp_path / "in.csv", header, *lines)
+    out = tmp_path / "out.ttl"
+    with pytest.raises(InputError) as info:
+        import_csv(path, out, extra_files=[DATA / "user-membership.ttl"])
+    assert message in str(info.value) and str(path) in str(info.value)
+    assert not out.exists()

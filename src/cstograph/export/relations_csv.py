@@ -295,6 +295,9 @@ class _Builder:
         return {c for c in self.known.objects(entity, RDF.type) if isinstance(c, URIRef)}
 
     def day(self, row: int, column: str, value: str, precision: str) -> date:
+        year = value[:4]
+        if year.isdigit() and int(year) > _LAST_YEAR:  # a date, but past what questions reach
+            raise self.fail(row, f"{column} {value!r} is after the year {_LAST_YEAR}")
         try:
             first, _ = parse_date_spec(value)
         except InputError:

@@ -273,27 +273,24 @@ class _Writer:
         mapped = self.states.get(ccode)
         if mapped is not None and year >= mapped.from_year:
             return self.declare(mapped.iri, mapped.cls)
-        iri = COW[f"state-{ccode}"]
-        if iri not in self.made:
-            self.made.add(iri)
-            name = self.names.get(ccode, abbreviation.upper())
-            self.add(iri, RDF.type, CST.State)
-            self.add(iri, RDFS.label, Literal(f"{name} (COW {ccode})", lang="en"))
-            self.add(iri, SKOS.notation, Literal(str(ccode)))
-            self.counts.entities += 1
-        return iri
+        name = self.names.get(ccode, abbreviation.upper())
+        return self.cow_only(COW[f"state-{ccode}"], CST.State, name, str(ccode))
 
     def igo(self, name: str) -> URIRef:
         mapped = self.igos.get(name)
         if mapped is not None:
             return self.declare(mapped.iri, mapped.cls)
-        iri = COW[f"igo-{name}"]
+        title = self.igo_names.get(name, name.upper())
+        return self.cow_only(COW[f"igo-{name}"], CST.InternationalOrganization, title, name.upper())
+
+    def cow_only(self, iri: URIRef, cls: URIRef, name: str, code: str) -> URIRef:
+        """An entity only COW has, made once: labelled "NAME (COW CODE)" so that it never
+        shadows one of ours, with its COW code as its notation."""
         if iri not in self.made:
             self.made.add(iri)
-            title = self.igo_names.get(name, name.upper())
-            self.add(iri, RDF.type, CST.InternationalOrganization)
-            self.add(iri, RDFS.label, Literal(f"{title} (COW {name.upper()})", lang="en"))
-            self.add(iri, SKOS.notation, Literal(name.upper()))
+            self.add(iri, RDF.type, cls)
+            self.add(iri, RDFS.label, Literal(f"{name} (COW {code})", lang="en"))
+            self.add(iri, SKOS.notation, Literal(code))
             self.counts.entities += 1
         return iri
 

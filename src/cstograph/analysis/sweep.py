@@ -18,7 +18,7 @@ from cstograph.analysis.snapshot import _describe, _pool, _Sweep
 from cstograph.errors import RangeError
 from cstograph.gcpause import paused
 from cstograph.index.history import History, Relation
-from cstograph.temporal import Grade, YearSpan, window, year_span
+from cstograph.temporal import LAST_ASKABLE_YEAR, Grade, YearSpan, window, year_span
 
 __all__ = ["RangeError", "snapshots"]
 
@@ -60,8 +60,10 @@ def snapshots(
     >>> nx.is_frozen(swept[2002]), nx.is_frozen(swept[2002].copy())
     (True, False)
     """
-    if not 1 <= start <= end <= 9998:
-        raise RangeError(f"the years must satisfy 1 <= start <= end <= 9998, not {start}..{end}")
+    if not 1 <= start <= end <= LAST_ASKABLE_YEAR:
+        raise RangeError(
+            f"the years must satisfy 1 <= start <= end <= {LAST_ASKABLE_YEAR}, not {start}..{end}"
+        )
     from cstograph.index.table_history import TableHistory
 
     if isinstance(history, TableHistory):

@@ -47,7 +47,7 @@ from cstograph.model.terms import (
     SOURCE_KINDS,
     short_name,
 )
-from cstograph.temporal import Precision, parse_date_spec
+from cstograph.temporal import LAST_ASKABLE_YEAR, Precision, parse_date_spec
 
 __all__ = ["COLUMNS", "export_csv", "import_csv", "node_count"]
 
@@ -111,8 +111,6 @@ def _slug(text: str) -> str:
 
 #: What an id (``cs:NAME`` or an http(s) IRI) may contain: no space, none of ``<>"{}|\\^```.
 _IRI_CHARS = re.compile(r'[^\s<>"{}|\\^`]+')
-#: The last year the temporal code handles (``analysis.sweep`` sweeps 1..9998).
-_LAST_YEAR = 9998
 #: The largest head count a personnel figure may give.
 _MAX_PERSONNEL = Decimal(10) ** 9
 
@@ -295,9 +293,9 @@ class _Builder:
         return {c for c in self.known.objects(entity, RDF.type) if isinstance(c, URIRef)}
 
     def day(self, row: int, column: str, value: str, precision: str) -> date:
-        year = value[:4]
-        if year.isdigit() and int(year) > _LAST_YEAR:  # a date, but past what questions reach
-            raise self.fail(row, f"{column} {value!r} is after the year {_LAST_YEAR}")
+        year = value[:4]  # a date past what questions reach is out of range, not malformed
+        if year.isdigit() and int(year) > LAST_ASKABLE_YEAR:
+            raise self.fail(row, f"{column} {value!r} is after the year {LAST_ASKABLE_YEAR}")
         try:
             first, _ = parse_date_spec(value)
         except InputError:
@@ -306,8 +304,6 @@ class _Builder:
             raise self.fail(row, f"{column}_precision {precision!r}: use day, month or year")
         if first.isoformat() != value and len(value) == 10:
             raise self.fail(row, f"{column} {value!r} is not a date")
-        if first.year > _LAST_YEAR:
-            raise self.fail(row, f"{column} {value!r} is after the year {_LAST_YEAR}")
         return first
 
     def qualifier(self, row: int, column: str, value: str) -> URIRef | None:

@@ -138,19 +138,17 @@ def spells(path: Path | str) -> Iterator[Spell]:
         def fail(message: str) -> CsvRowError:
             return CsvRowError(f"{path}, row {number}: {message}")
 
+        def ended(state: tuple[int, str], igo: str, spell: list[int], after: int | None) -> Spell:
+            """The spell ``[status, first, last, before]`` of ``state`` in ``igo``, closed by
+            the value ``after`` it (``None``: no row follows)."""
+            status, first, last, before = spell
+            before_value = None if before == -99 else before
+            return Spell(state[0], state[1], igo, status, first, last, before_value, after)
+
         def flush(after: dict[str, int | None]) -> Iterator[Spell]:
             assert current is not None
-            for igo, (status, first, last, before) in open_.items():
-                yield Spell(
-                    current[0],
-                    current[1],
-                    igo,
-                    status,
-                    first,
-                    last,
-                    None if before == -99 else before,
-                    after.get(igo),
-                )
+            for igo, spell in open_.items():
+                yield ended(current, igo, spell, after.get(igo))
             open_.clear()
 
         try:
@@ -191,17 +189,7 @@ def spells(path: Path | str) -> Iterator[Spell]:
                     spell = open_.get(igo)
                     if spell is not None and spell[0] != value:
                         del open_[igo]
-                        status, first, last, before = spell
-                        yield Spell(
-                            ccode,
-                            current[1],
-                            igo,
-                            status,
-                            first,
-                            last,
-                            None if before == -99 else before,
-                            value,
-                        )
+                        yield ended(current, igo, spell, value)
                         spell = None
                     if value > 0:
                         if spell is None:
